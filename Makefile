@@ -1,0 +1,98 @@
+# movops: a test harness for movable_ops page migration (balloon, zsmalloc).
+# See README.md. Every step is a script in scripts/; this file composes them.
+
+KVER     ?= 7.3
+FLAVOR   ?= default
+KSRC     ?=
+ACCEL    ?= auto
+QEMU_MEM ?= 1G
+TIMEOUT  ?= 300
+GUEST_CMD ?=
+MOVOPS_INJECT ?=
+MOVOPS_ONLY ?=
+MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
+export KVER FLAVOR KSRC GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_CACHE
+
+BUILD   := $(CURDIR)/build
+RESULTS ?= $(BUILD)/results/$(KVER)
+KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
+KDIR    ?= $(KERNEL)
+INITRD  := $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
+PHASES  := $(RESULTS)/phases.tsv
+PHASE   := scripts/phase.sh $(PHASES)
+export RESULTS
+
+# Tests of the tests: with an injected fault, exactly these lines must fail.
+EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
+EXPECT_FAIL_zs_corrupt := zs_verify_intact
+
+.PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
+	shell inject-check clean distclean
+.NOTPARALLEL:
+
+all: run
+
+# The main job: from a fresh machine to a verdict.
+run: phases-reset setup kernel
+	@$(PHASE) modules $(MAKE) --no-print-directory modules KDIR=$(KERNEL)
+	@$(PHASE) initramfs scripts/mkinitramfs.sh $(INITRD)
+	@$(MAKE) --no-print-directory boot verdict
+
+# The tests: host-side tests, then the VM run, then the failure injections.
+check: test
+	@$(MAKE) --no-print-directory run
+	@$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail
+	@$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=zs_corrupt
+	@python3 scripts/summary.py $(RESULTS) $(BUILD)/results/$(KVER)-inject-balloon_fail $(BUILD)/results/$(KVER)-inject-zs_corrupt
+
+test tests:
+	@python3 tests/run.py
+
+setup:
+	@$(PHASE) setup scripts/setup-host.sh
+
+phases-reset:
+	@mkdir -p $(RESULTS) && : > $(PHASES)
+
+kernel: setup
+	@$(PHASE) kernel scripts/build-kernel.sh > /dev/null
+
+# Out-of-tree modules against any prepared kernel build or headers directory.
+modules:
+	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+initramfs:
+	@scripts/mkinitramfs.sh $(INITRD)
+
+boot:
+	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL)/arch/x86/boot/bzImage \
+		--initrd $(INITRD) --console $(RESULTS)/console.log \
+		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
+		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) \
+		--probe-cache $(MOVOPS_CACHE)/accel.json || true
+
+verdict:
+	@python3 scripts/verdict.py --console $(RESULTS)/console.log \
+		--ktap $(RESULTS)/runner.ktap --vm-record $(RESULTS)/vm.json \
+		--phases $(PHASES) --out $(RESULTS) --kver $(KVER) \
+		--expect-fail "$(EXPECT_FAIL_$(MOVOPS_INJECT))"
+
+# One VM run with a fault injected; its results go to their own directory.
+inject-check:
+	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+
+shell: setup kernel
+	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
+	@scripts/mkinitramfs.sh $(INITRD)
+	@scripts/vm.py --interactive --kernel $(KERNEL)/arch/x86/boot/bzImage \
+		--initrd $(INITRD) --mem $(QEMU_MEM) --accel $(ACCEL) \
+		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
+
+clean:
+	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+# Also forget the downloaded trees and kernel builds shared between clones.
+distclean: clean
+	rm -rf $(MOVOPS_CACHE)

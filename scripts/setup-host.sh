@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the host packages movops needs, if any is missing. As root: with
+# apt-get. Otherwise: print the one command to run and stop.
+set -eu
+PKGS="make gcc libc6-dev perl flex bison bc libelf-dev libssl-dev cpio xz-utils
+kmod python3 qemu-system-x86 busybox-static sparse"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "movops: missing host packages. Run as root:" >&2
+	echo "  apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "movops: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2
