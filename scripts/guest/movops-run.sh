@@ -1,0 +1,102 @@
+#!/bin/sh
+# movops guest runner: loads the movops modules, runs the checks and prints
+# KTAP version 1 on stdout, one result line per check. Exits 0 when every
+# check passed (or was skipped with a reason), 1 otherwise.
+#
+# Works in the harness's QEMU guest and in any VM whose kernel has the options
+# in scripts/kconfig/: copy this directory's *.sh and the .ko files to one
+# directory, then as root: MODDIR=that/dir sh that/dir/movops-run.sh
+#
+# Environment: MODDIR (default: this script's directory), MOVOPS_INJECT
+# (none, balloon_fail or zs_corrupt: tests of the tests), MOVOPS_ONLY
+# (run only the named scenario: movops or kunit).
+MODDIR=${MODDIR:-$(cd "$(dirname "$0")" && pwd)}
+MV=/sys/kernel/debug/movops
+N=0
+FAILED=0
+
+ktap_diag() { echo "# $*"; }
+ktap_ok() {
+	N=$((N + 1))
+	[ -z "$2" ] || ktap_diag "$1: $2"
+	echo "ok $N $1"
+}
+ktap_fail() {
+	N=$((N + 1))
+	FAILED=$((FAILED + 1))
+	ktap_diag "$1: $2"
+	echo "not ok $N $1"
+}
+ktap_skip() {
+	N=$((N + 1))
+	echo "ok $N $1 # SKIP $2"
+}
+# check_eq NAME ACTUAL EXPECTED
+check_eq() {
+	if [ "$2" = "$3" ]; then ktap_ok "$1" "$2"; else ktap_fail "$1" "got '$2', expected '$3'"; fi
+}
+# check_gt NAME ACTUAL MIN: ACTUAL > MIN
+check_gt() {
+	if [ -n "$2" ] && [ "$2" -gt "$3" ] 2>/dev/null; then
+		ktap_ok "$1" "$2"
+	else
+		ktap_fail "$1" "got '$2', expected more than $3"
+	fi
+}
+# record NAME VALUE: a figure for the host's counters.txt
+record() { echo "# counter: $1 $2"; }
+mv_write() { printf '%s\n' "$2" > "$MV/$1" 2>/dev/null; }
+mv_counter() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MV/counters"; }
+vmstat() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/vmstat; }
+meminfo() { awk -v n="$1:" '$1 == n { print $2 }' /proc/meminfo; }
+
+[ "$(id -u)" = 0 ] || { echo "movops-run: must run as root" >&2; exit 2; }
+[ -d /sys/kernel/debug/kunit ] || [ -f /sys/kernel/debug/.mounted ] ||
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+for f in "$MODDIR"/scenario*.sh; do
+	[ -f "$f" ] && . "$f"
+done
+
+echo "KTAP version 1"
+ktap_diag "movops runner on $(uname -r), $(nproc) cpus, MemTotal $(meminfo MemTotal) kB"
+
+if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
+	memfree_before=$(meminfo MemFree)
+	if [ ! -f "$MODDIR/movops.ko" ]; then
+		ktap_fail movops_load "no movops.ko in $MODDIR"
+	elif ! err=$(insmod "$MODDIR/movops.ko" 2>&1); then
+		ktap_fail movops_load "insmod: $err"
+	else
+		ktap_ok movops_load
+		# The scenario leaves unloading (and the MemFree check) to us.
+		if command -v scenario_movops >/dev/null 2>&1; then
+			scenario_movops
+		else
+			ktap_fail movops_scenario "no scenario_movops in $MODDIR/scenario.sh"
+		fi
+		[ ! -r "$MV/counters" ] || sed 's/^/# counter: /' "$MV/counters"
+		if err=$(rmmod movops 2>&1); then ktap_ok movops_unload; else ktap_fail movops_unload "rmmod: $err"; fi
+		# Unloading must return every page: MemFree comes back to within
+		# MOVOPS_MEMFREE_SLACK_KB (default 8 MiB: page cache, slab and per-cpu
+		# lists move by a few MiB on their own in this guest).
+		memfree_after=$(meminfo MemFree)
+		record memfree_before_kb "$memfree_before"
+		record memfree_after_kb "$memfree_after"
+		slack=${MOVOPS_MEMFREE_SLACK_KB:-8192}
+		if [ "$memfree_after" -ge $((memfree_before - slack)) ]; then
+			ktap_ok movops_memfree_restored "before $memfree_before kB, after $memfree_after kB"
+		else
+			ktap_fail movops_memfree_restored "MemFree $memfree_before kB before load, $memfree_after kB after unload (slack $slack kB)"
+		fi
+	fi
+fi
+
+if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
+	if command -v scenario_kunit >/dev/null 2>&1; then
+		scenario_kunit
+	fi
+fi
+
+echo "1..$N"
+ktap_diag "movops-done failed=$FAILED"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Build the guest's initramfs: busybox-static, the movops modules, the guest
+# runner and its scenarios, GUEST_CMD and MOVOPS_INJECT. No host root fs.
+# Usage: mkinitramfs.sh OUTPUT.cpio.gz
+set -eu
+. "$(dirname "$0")/common.sh"
+out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable' ||
+	die "$BUSYBOX is not a static busybox (install busybox-static)"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/proc" "$stage/sys" "$stage/dev" \
+	"$stage/tmp" "$stage/movops" "$stage/etc"
+cp "$BUSYBOX" "$stage/bin/busybox"
+cp "$TOP/scripts/guest/init" "$stage/init"
+cp "$TOP/scripts/guest/"*.sh "$stage/movops/"
+for ko in "$TOP"/module/*.ko "$TOP"/kunit/*.ko; do
+	[ -f "$ko" ] && cp "$ko" "$stage/movops/"
+done
+[ -z "${GUEST_CMD:-}" ] || printf '%s\n' "$GUEST_CMD" > "$stage/movops/guest-cmd"
+# Settings for the runner, sourced by init before it starts.
+{
+	printf 'export MOVOPS_INJECT=%s\n' "${MOVOPS_INJECT:-}"
+	printf 'export MOVOPS_ONLY=%s\n' "${MOVOPS_ONLY:-}"
+} > "$stage/movops/env"
+chmod 0755 "$stage/init" "$stage/bin/busybox"
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"

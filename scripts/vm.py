@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Boot the movops guest under QEMU and wait for it, within a time limit.
+
+The serial console goes to CONSOLE, the runner's KTAP (second serial port) to
+KTAP. QEMU is ended on every exit path: normal, timeout, error, Ctrl-C.
+Writes a JSON record (accelerator, boot and test seconds, how QEMU ended) to
+--record. Exit status: 0 when QEMU powered off by itself, 124 on timeout,
+125 when QEMU could not start or died, 130 on interrupt.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DIMM = '512M'
+
+
+def parse_size(s):
+    """'1G', '512M', '1024' (MiB) -> MiB."""
+    s = s.strip().upper().rstrip('B')
+    mult = {'G': 1024, 'M': 1, 'T': 1024 * 1024}
+    if s and s[-1] in mult:
+        return int(float(s[:-1]) * mult[s[-1]])
+    return int(s)
+
+
+def qemu_argv(args, accel, console, ktap, qmp):
+    mem = parse_size(args.mem)
+    dimm = parse_size(args.dimm)
+    append = ('console=ttyS0 panic=-1 memhp_default_state=online_movable '
+              + args.append).strip()
+    argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host',
+            '-smp', '2', '-m', f'{mem}M,slots=2,maxmem={mem + dimm}M',
+            '-object', f'memory-backend-ram,id=movops-m1,size={dimm}M',
+            '-device', f'pc-dimm,id=movops-d1,memdev=movops-m1',
+            '-device', 'virtio-balloon-pci,id=balloon0',
+            '-kernel', args.kernel, '-append', append,
+            '-display', 'none', '-vga', 'none', '-no-reboot', '-nodefaults']
+    if args.initrd:
+        argv += ['-initrd', args.initrd]
+    if qmp:
+        argv += ['-qmp', f'unix:{qmp},server=on,wait=off']
+    if args.interactive:
+        argv += ['-serial', 'mon:stdio']
+    else:
+        argv += ['-serial', f'file:{console}', '-serial', f'file:{ktap}',
+                 '-monitor', 'none']
+    return argv
+
+
+def die_with_parent():
+    """In the child: SIGKILL when vm.py dies, even by SIGKILL."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def kill_group(proc):
+    if proc and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def probe_kvm(args, cache):
+    """Does KVM boot this kernel? A short bounded boot that must print."""
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        return 'tcg', 'no usable /dev/kvm'
+    try:
+        with open('/proc/sys/kernel/random/boot_id') as f:
+            boot_id = f.read().strip()
+    except OSError:
+        boot_id = 'unknown'
+    if cache:
+        try:
+            with open(cache) as f:
+                seen = json.load(f)
+            if seen.get('boot_id') == boot_id:
+                return seen['accel'], seen['why'] + ' (cached for this host boot)'
+        except (OSError, ValueError, KeyError):
+            pass
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'probe.log')
+        argv = [args.qemu, '-accel', 'kvm', '-cpu', 'host', '-m', '256M',
+                '-kernel', args.kernel, '-append', 'console=ttyS0 panic=-1',
+                '-display', 'none', '-vga', 'none', '-no-reboot', '-nodefaults',
+                '-serial', f'file:{out}', '-monitor', 'none']
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=die_with_parent)
+        ok = False
+        deadline = time.monotonic() + args.probe_seconds
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.2)
+                if os.path.exists(out) and b'Linux version' in open(out, 'rb').read():
+                    ok = True
+                    break
+        finally:
+            kill_group(proc)
+        why = ('KVM booted the kernel' if ok else
+               f'KVM did not boot the kernel within {args.probe_seconds}s')
+    accel = 'kvm' if ok else 'tcg'
+    if cache:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(cache, 'w') as f:
+            json.dump({'boot_id': boot_id, 'accel': accel, 'why': why}, f)
+    return accel, why
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--kernel', required=True)
+    ap.add_argument('--initrd')
+    ap.add_argument('--console', help='console log file')
+    ap.add_argument('--ktap', help='file for the runner KTAP stream')
+    ap.add_argument('--record', help='JSON record of the boot')
+    ap.add_argument('--mem', default='1G')
+    ap.add_argument('--dimm', default=DIMM)
+    ap.add_argument('--accel', default='auto', choices=['auto', 'kvm', 'tcg'])
+    ap.add_argument('--timeout', type=float, default=300)
+    ap.add_argument('--append', default='')
+    ap.add_argument('--qemu', default='qemu-system-x86_64')
+    ap.add_argument('--probe-seconds', type=float, default=8)
+    ap.add_argument('--probe-cache')
+    ap.add_argument('--qmp', help='QMP unix socket path (default: a temp dir)')
+    ap.add_argument('--interactive', action='store_true')
+    args = ap.parse_args()
+
+    if not shutil.which(args.qemu):
+        print(f'movops: {args.qemu} not found (install qemu-system-x86)', file=sys.stderr)
+        return 125
+    for path in (args.kernel, args.initrd):
+        if path and not os.path.isfile(path):
+            print(f'movops: {path} does not exist', file=sys.stderr)
+            return 125
+    if not args.interactive and not (args.console and args.ktap):
+        ap.error('--console and --ktap are needed unless --interactive')
+
+    if args.accel == 'auto':
+        accel, why = probe_kvm(args, args.probe_cache)
+    else:
+        accel, why = args.accel, 'ACCEL=' + args.accel
+    print(f'movops: accelerator {accel}: {why}', file=sys.stderr)
+
+    tmp = tempfile.mkdtemp(prefix='movops-vm-')
+    qmp = args.qmp or os.path.join(tmp, 'qmp.sock')
+    record = {'accel': accel, 'accel_reason': why, 'timeout_s': args.timeout,
+              'qmp': qmp, 'ended': None}
+    for path in (args.console, args.ktap):
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            open(path, 'w').close()
+    argv = qemu_argv(args, accel, args.console, args.ktap, qmp)
+    record['argv'] = argv
+    proc = None
+    status = 125
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(argv, stdin=None if args.interactive else subprocess.DEVNULL,
+                                stderr=None if args.interactive else subprocess.PIPE,
+                                start_new_session=not args.interactive,
+                                preexec_fn=die_with_parent)
+        if args.interactive:
+            proc.wait()
+            return proc.returncode
+        deadline = start + args.timeout
+        first_ktap = None
+        while proc.poll() is None:
+            now = time.monotonic()
+            if first_ktap is None and os.path.getsize(args.ktap) > 0:
+                first_ktap = now
+            if now >= deadline:
+                record['ended'] = 'timeout'
+                break
+            time.sleep(0.05)
+        end = time.monotonic()
+        if record['ended'] is None:
+            err = proc.stderr.read().decode(errors='replace').strip()
+            if proc.returncode == 0:
+                record['ended'] = 'poweroff'
+                status = 0
+            else:
+                record['ended'] = f'qemu exited {proc.returncode}'
+                record['qemu_stderr'] = err[-2000:]
+                print(f'movops: QEMU exited {proc.returncode}: {err[-2000:]}',
+                      file=sys.stderr)
+        else:
+            status = 124
+            print(f'movops: guest did not finish within TIMEOUT={args.timeout:g}s; QEMU killed',
+                  file=sys.stderr)
+        if first_ktap is None:
+            first_ktap = end
+        record['boot_s'] = round(first_ktap - start, 3)
+        record['tests_s'] = round(end - first_ktap, 3)
+    except KeyboardInterrupt:
+        record['ended'] = 'interrupted'
+        status = 130
+        print('movops: interrupted; QEMU killed', file=sys.stderr)
+    except OSError as e:
+        record['ended'] = f'could not start QEMU: {e}'
+        print(f'movops: could not start QEMU: {e}', file=sys.stderr)
+    finally:
+        kill_group(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if args.record:
+            with open(args.record, 'w') as f:
+                json.dump(record, f, indent=1)
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main())
