@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Find kernel splats in a console log: any of them fails a run."""
+import re
+
+# Console lines carry an optional "[   12.345678] " timestamp and, with
+# CONFIG_PRINTK_CALLER, a "[T123]" caller id.
+_PREFIX = r'^(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?'
+_KINDS = [
+    ('warning', r'WARNING: (?:CPU: \d+ PID: \d+ at |at |possible|suspicious)'),
+    ('warning', r'------------\[ cut here \]------------'),
+    ('bug', r'(?:kernel )?BUG[: ]'),
+    ('oops', r'Oops(?::| - )'),
+    ('panic', r'Kernel panic - not syncing'),
+    ('gpf', r'general protection fault'),
+    ('kasan', r'(?:BUG: )?KASAN: '),
+    ('ubsan', r'UBSAN: '),
+    ('kfence', r'BUG: KFENCE: '),
+    ('lockdep', r'(?:WARNING: )?(?:possible circular locking dependency|possible recursive locking|inconsistent lock state|bad unlock balance|suspicious RCU usage)'),
+    ('list_corruption', r'list_(?:add|del) corruption'),
+    ('rcu_stall', r'rcu: INFO: \w+ (?:self-)?detected stalls?'),
+    ('soft_lockup', r'watchdog: BUG: soft lockup'),
+    ('hung_task', r'INFO: task .* blocked for more than'),
+    ('kmemleak', r'kmemleak: \d+ new suspected memory leaks'),
+    ('bad_page', r'BUG: Bad page (?:state|map)'),
+]
+_PATTERNS = [(kind, re.compile(_PREFIX + pat)) for kind, pat in _KINDS]
+
+
+def scan(lines):
+    """[(line number from 1, kind, text)] for each line that starts a splat.
+
+    A splat that matches several patterns (a WARNING inside a cut-here
+    block, say) is reported once per line, with its first matching kind.
+    """
+    found = []
+    for i, raw in enumerate(lines, 1):
+        line = raw.rstrip('\r\n').replace('\r', '')
+        for kind, pat in _PATTERNS:
+            if pat.search(line):
+                found.append((i, kind, line.strip()))
+                break
+    return found
