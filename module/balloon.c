@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * balloon.c - a balloon device of movops' own: inflate, deflate, and the
+ * driver's migratepage callback, with every page tracked by PFN.
+ */
+#include <linux/delay.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "movops.h"
+
+DEFINE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
+
+/* Give an isolated page this long to come back before giving up. */
+#define MV_DEQUEUE_TRIES	5000
+
+/* Caller holds mv.track_lock. */
+struct mv_bpage *mv_bpage_lookup(unsigned long pfn)
+{
+	struct mv_bpage *e;
+
+	hash_for_each_possible(mv_bhash, e, node, pfn)
+		if (e->pfn == pfn)
+			return e;
+	return NULL;
+}
+
+unsigned long mv_bpage_pfn(struct mv_bpage *e, unsigned int *moves)
+{
+	unsigned long pfn;
+
+	spin_lock(&mv.track_lock);
+	pfn = e->pfn;
+	if (moves)
+		*moves = e->moves;
+	spin_unlock(&mv.track_lock);
+	return pfn;
+}
+
+/*
+ * The driver callback, called by balloon_page_migrate() for an isolated
+ * page of one of our devices.  It must not sleep on mv.lock: the thread
+ * that holds it may be the one migrating (alloc_contig_range, compaction
+ * from an allocation).
+ */
+static int mv_migratepage(struct balloon_dev_info *dev, struct page *newpage,
+			  struct page *page, enum migrate_mode mode)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct mv_bpage *e;
+
+	mv_inc(MV_C_balloon_callback_calls);
+	if (!PageOffline(page) || !mv_page_has_movable_ops(page))
+		mv_inc(MV_C_balloon_callback_bad_src);
+
+	spin_lock(&mv.track_lock);
+	e = mv_bpage_lookup(pfn);
+	if (!e) {
+		spin_unlock(&mv.track_lock);
+		mv_inc(MV_C_balloon_callback_foreign);
+		return -EAGAIN;
+	}
+	if (READ_ONCE(mv.inject) == MV_INJECT_BALLOON_FAIL) {
+		spin_unlock(&mv.track_lock);
+		mv_inc(MV_C_balloon_callback_refused);
+		return -EAGAIN;
+	}
+	hash_del(&e->node);
+	e->pfn = page_to_pfn(newpage);
+	e->moves++;
+	hash_add(mv_bhash, &e->node, e->pfn);
+	spin_unlock(&mv.track_lock);
+	return 0;
+}
+
+/* Caller holds mv.lock.  Must run before the page becomes movable. */
+int mv_balloon_track(struct page *page, struct balloon_dev_info *dev,
+		     bool ctl, struct mv_bpage *e)
+{
+	e->pfn = page_to_pfn(page);
+	e->snap_pfn = e->pfn;
+	e->moves = 0;
+	e->snap_moves = 0;
+	e->ctl = ctl;
+	spin_lock(&mv.track_lock);
+	hash_add(mv_bhash, &e->node, e->pfn);
+	if (!ctl) {
+		e->idx = mv.bheld;
+		mv.bpages[mv.bheld++] = e;
+	}
+	spin_unlock(&mv.track_lock);
+	return 0;
+}
+
+/* Caller holds mv.lock; the page is no longer in the balloon. */
+void mv_balloon_untrack(struct mv_bpage *e)
+{
+	struct mv_bpage *last;
+
+	spin_lock(&mv.track_lock);
+	hash_del(&e->node);
+	if (!e->ctl) {
+		last = mv.bpages[--mv.bheld];
+		mv.bpages[e->idx] = last;
+		last->idx = e->idx;
+		mv.bpages[mv.bheld] = NULL;
+	}
+	spin_unlock(&mv.track_lock);
+}
+
+static void mv_free_page_list(struct list_head *pages)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/* Enqueue a list of fresh pages, tracking each first. */
+static void mv_enqueue_list(struct list_head *pages, struct mv_bpage **ents)
+{
+	struct page *page, *tmp;
+	unsigned int i = 0;
+
+	list_for_each_entry_safe(page, tmp, pages, lru) {
+		list_del(&page->lru);
+		mv_balloon_track(page, &mv.bdev, false, ents[i++]);
+		balloon_page_enqueue(&mv.bdev, page);
+	}
+}
+
+static struct mv_bpage **mv_alloc_entries(unsigned int n)
+{
+	struct mv_bpage **ents;
+	unsigned int i;
+
+	ents = kvcalloc(n, sizeof(*ents), GFP_KERNEL);
+	if (!ents)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		ents[i] = kzalloc_obj(*ents[i], GFP_KERNEL);
+		if (!ents[i])
+			goto fail;
+	}
+	return ents;
+fail:
+	while (i--)
+		kfree(ents[i]);
+	kvfree(ents);
+	return NULL;
+}
+
+static void mv_free_entries(struct mv_bpage **ents, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		kfree(ents[i]);
+	kvfree(ents);
+}
+
+/*
+ * Inflate n pages the way real drivers do: balloon_page_alloc() then
+ * balloon_page_enqueue().  All or nothing: on allocation failure every
+ * page taken by this call is given back and -ENOMEM returned.
+ */
+int mv_inflate(unsigned int n)
+{
+	struct mv_bpage **ents;
+	struct page *page;
+	LIST_HEAD(pages);
+	unsigned int i;
+
+	if (!n)
+		return -EINVAL;
+	if (n > mv.bcap - mv.bheld)
+		return -ENOSPC;
+	ents = mv_alloc_entries(n);
+	if (!ents)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		page = balloon_page_alloc();
+		if (!page) {
+			mv_free_page_list(&pages);
+			mv_free_entries(ents, n);
+			return -ENOMEM;
+		}
+		list_add_tail(&page->lru, &pages);
+		cond_resched();
+	}
+	mv_enqueue_list(&pages, ents);
+	kvfree(ents);
+	mv_add(MV_C_balloon_inflated, n);
+	return 0;
+}
+
+/*
+ * Inflate n pages taken from ranges that alloc_contig_pages() could
+ * isolate, a pageblock at a time, so that every page sits in a pageblock
+ * without reserved or unmovable pages.  All or nothing, like mv_inflate().
+ */
+int mv_inflate_contig(unsigned int n)
+{
+	unsigned int done = 0, chunk, want, i;
+	struct mv_bpage **ents;
+	struct page *page;
+	LIST_HEAD(pages);
+	unsigned long pfn;
+
+	if (!n)
+		return -EINVAL;
+	if (n > mv.bcap - mv.bheld)
+		return -ENOSPC;
+	ents = mv_alloc_entries(n);
+	if (!ents)
+		return -ENOMEM;
+	while (done < n) {
+		chunk = min_t(unsigned int, n - done, pageblock_nr_pages);
+		want = roundup_pow_of_two(chunk);
+		page = alloc_contig_pages(want, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+					  numa_mem_id(), NULL);
+		if (!page) {
+			mv_free_page_list(&pages);
+			mv_free_entries(ents, n);
+			return -ENOMEM;
+		}
+		pfn = page_to_pfn(page);
+		if (want > chunk)
+			free_contig_range(pfn + chunk, want - chunk);
+		for (i = 0; i < chunk; i++)
+			list_add_tail(&pfn_to_page(pfn + i)->lru, &pages);
+		done += chunk;
+		cond_resched();
+	}
+	mv_enqueue_list(&pages, ents);
+	kvfree(ents);
+	mv_add(MV_C_balloon_inflated, n);
+	mv_add(MV_C_balloon_inflated_contig, n);
+	return 0;
+}
+
+/*
+ * Dequeue one page from @dev.  The caller guarantees the device holds a
+ * page (balloon_page_dequeue() BUG()s otherwise); NULL only if every held
+ * page stayed isolated for migration for the whole wait.
+ */
+static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
+{
+	struct page *page;
+	unsigned int tries;
+
+	for (tries = 0; tries < MV_DEQUEUE_TRIES; tries++) {
+		page = balloon_page_dequeue(dev);
+		if (page)
+			return page;
+		mv_inc(MV_C_balloon_dequeue_retries);
+		usleep_range(200, 1000);
+	}
+	return NULL;
+}
+
+/* Dequeue one page from @dev, untrack and free it. */
+int mv_release_one(struct balloon_dev_info *dev)
+{
+	struct mv_bpage *e;
+	struct page *page;
+
+	page = mv_dequeue_one(dev);
+	if (!page)
+		return -EAGAIN;
+	spin_lock(&mv.track_lock);
+	e = mv_bpage_lookup(page_to_pfn(page));
+	spin_unlock(&mv.track_lock);
+	if (e) {
+		mv_balloon_untrack(e);
+		kfree(e);
+	} else {
+		/* A page we never tracked came out of our balloon. */
+		mv_inc(MV_C_balloon_errors);
+	}
+	put_page(page);
+	return e ? 0 : -EIO;
+}
+
+int mv_deflate(unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	if (!n || n > mv.bheld)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		ret = mv_release_one(&mv.bdev);
+		if (ret)
+			return ret;
+		mv_inc(MV_C_balloon_deflated);
+		cond_resched();
+	}
+	return 0;
+}
+
+int mv_balloon_init(void)
+{
+	balloon_devinfo_init(&mv.bdev);
+	balloon_devinfo_init(&mv.ctl_bdev);
+	mv.bdev.migratepage = mv_migratepage;
+	mv.ctl_bdev.migratepage = mv_migratepage;
+	mv.bpages = kvcalloc(mv.bcap, sizeof(*mv.bpages), GFP_KERNEL);
+	return mv.bpages ? 0 : -ENOMEM;
+}
+
+void mv_balloon_exit(void)
+{
+	if (mv.bheld)
+		mv_deflate(mv.bheld);
+	WARN(mv.bheld, "movops: %u balloon pages could not be deflated\n",
+	     mv.bheld);
+	kvfree(mv.bpages);
+	mv.bpages = NULL;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes.c - resolution evidence: kprobes on the balloon and zsmalloc
+ * movable_operations callbacks count, per ops table, the calls for our
+ * pages and for all pages, and flag a callback that sees a page of the
+ * other type (ops_mismatch).
+ */
+#include <linux/kprobes.h>
+
+#include "movops.h"
+
+#ifdef CONFIG_KPROBES
+
+enum mv_table { MV_T_BALLOON, MV_T_ZS };
+
+struct mv_probe {
+	struct kprobe kp;
+	enum mv_table table;
+	unsigned int arg;		/* which argument is the source page */
+	enum mv_counter ours, all;
+};
+
+static bool mv_page_is_ours(struct page *page, enum mv_table table)
+{
+	unsigned long dev;
+
+	if (table == MV_T_ZS)
+		return page_to_pfn(page) == READ_ONCE(mv.zs_target_pfn);
+	dev = mv_balloon_page_dev(page);
+	return PageOffline(page) &&
+	       (dev == (unsigned long)&mv.bdev ||
+		dev == (unsigned long)&mv.ctl_bdev);
+}
+
+static int mv_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mv_probe *p = container_of(kp, struct mv_probe, kp);
+	struct page *page;
+
+	page = (struct page *)regs_get_kernel_argument(regs, p->arg);
+	if (!page)
+		return 0;
+	mv_inc(p->all);
+	if (p->table == MV_T_BALLOON ? PageZsmalloc(page) : PageOffline(page))
+		mv_inc(MV_C_ops_mismatch);
+	if (page_to_pfn(page) == READ_ONCE(mv.nonmovable_pfn))
+		mv_inc(MV_C_nonmovable_ops_calls);
+	if (mv_page_is_ours(page, p->table))
+		mv_inc(p->ours);
+	return 0;
+}
+
+#define MV_PROBE(sym, tbl, argn, name)					\
+	{								\
+		.kp = { .symbol_name = #sym, .pre_handler = mv_probe_pre }, \
+		.table = tbl, .arg = argn,				\
+		.ours = MV_C_probe_##name,				\
+		.all = MV_C_probe_all_##name,				\
+	}
+
+/* migrate_page(dst, src, mode): the source page is the second argument. */
+static struct mv_probe mv_probes[] = {
+	MV_PROBE(balloon_page_isolate, MV_T_BALLOON, 0, balloon_isolate),
+	MV_PROBE(balloon_page_migrate, MV_T_BALLOON, 1, balloon_migrate),
+	MV_PROBE(balloon_page_putback, MV_T_BALLOON, 0, balloon_putback),
+	MV_PROBE(zs_page_isolate, MV_T_ZS, 0, zs_isolate),
+	MV_PROBE(zs_page_migrate, MV_T_ZS, 1, zs_migrate),
+	MV_PROBE(zs_page_putback, MV_T_ZS, 0, zs_putback),
+};
+
+static unsigned int mv_nr_registered;
+
+/* Returns the number of probes registered; mv.probes is 1 only if all. */
+int mv_probes_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(mv_probes); i++) {
+		ret = register_kprobe(&mv_probes[i].kp);
+		if (ret) {
+			pr_warn("movops: kprobe on %s: %d\n",
+				mv_probes[i].kp.symbol_name, ret);
+			break;
+		}
+	}
+	mv_nr_registered = i;
+	if (i < ARRAY_SIZE(mv_probes)) {
+		mv_probes_exit();
+		return 0;
+	}
+	mv.probes = 1;
+	return i;
+}
+
+void mv_probes_exit(void)
+{
+	while (mv_nr_registered)
+		unregister_kprobe(&mv_probes[--mv_nr_registered].kp);
+	mv.probes = 0;
+}
+
+#else /* !CONFIG_KPROBES */
+
+int mv_probes_init(void)
+{
+	mv.probes = 0;
+	return 0;
+}
+
+void mv_probes_exit(void)
+{
+}
+
+#endif /* CONFIG_KPROBES */

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zs.c - a zsmalloc pool of movops' own: objects over several size
+ * classes, each filled with a pattern derived from its identity plus a
+ * checksum, and the page(s) behind every object.
+ */
+#include <linux/bitmap.h>
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+
+#include "movops.h"
+
+/* Movable, like zram: the pages land in movable pageblocks. */
+#define MV_ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
+#define MV_ZS_MIN_SIZE	8
+#define MV_ZS_CLASS_BITS	4096
+
+/*
+ * Sizes cycled through when "zs_alloc N" gives no size: small, medium,
+ * two that cross page boundaries inside multi-page zspages, and (0) the
+ * first huge class, one object per page.
+ */
+static const unsigned int mv_zs_sizes[] = { 32, 200, 1000, 2500, 0 };
+
+static unsigned int mv_zs_cycle_size(unsigned int id)
+{
+	unsigned int sz = mv_zs_sizes[id % ARRAY_SIZE(mv_zs_sizes)];
+
+	return sz ? sz : min_t(size_t, mv_zs_huge_size(), PAGE_SIZE);
+}
+
+size_t mv_zs_huge_size(void)
+{
+	return zs_huge_class_size(mv.pool);
+}
+
+unsigned long mv_zs_pool_pages(void)
+{
+	return mv.pool ? zs_get_total_pages(mv.pool) : 0;
+}
+
+static u32 mv_xorshift(u32 *s)
+{
+	u32 x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*s = x;
+	return x;
+}
+
+/* Pattern for object @id of @size bytes; the last 4 bytes are a checksum. */
+static void mv_zs_fill(u8 *p, unsigned int id, unsigned int size)
+{
+	u32 seed = (id * 0x9e3779b9u) ^ (size << 16) ^ 0x5bd1e995u;
+	unsigned int i;
+
+	if (!seed)
+		seed = 1;
+	for (i = 0; i < size - 4; i++)
+		p[i] = mv_xorshift(&seed) >> 24;
+	put_unaligned_le32(jhash(p, size - 4, id), p + size - 4);
+}
+
+static void mv_zs_obj_refresh(struct mv_zobj *o)
+{
+	mv_zs_obj_pfns(mv.pool, o->handle, o->size, o->pfn);
+}
+
+void mv_zs_refresh_pfns(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mv.zheld; i++) {
+		mv_zs_obj_refresh(&mv.zobjs[i]);
+		if (!(i & 255))
+			cond_resched();
+	}
+}
+
+static void mv_zs_free_last(unsigned int n)
+{
+	while (n--) {
+		struct mv_zobj *o = &mv.zobjs[--mv.zheld];
+
+		zs_free(mv.pool, o->handle);
+		if (mv.corrupted == mv.zheld)
+			mv.corrupted = -1;
+		memset(o, 0, sizeof(*o));
+	}
+}
+
+/*
+ * Allocate n objects of @size bytes, or over the size cycle if @size is 0.
+ * All or nothing: on failure the objects of this call are freed again.
+ */
+int mv_zs_alloc(unsigned int n, unsigned int size)
+{
+	unsigned int i, sz;
+	unsigned long h;
+	struct mv_zobj *o;
+
+	if (!n)
+		return -EINVAL;
+	if (size && (size < MV_ZS_MIN_SIZE || size > PAGE_SIZE))
+		return -EINVAL;
+	if (n > mv.zcap - mv.zheld)
+		return -ENOSPC;
+	for (i = 0; i < n; i++) {
+		sz = size ? size : mv_zs_cycle_size(mv.next_id);
+		h = mv_zs_malloc(mv.pool, sz, MV_ZS_GFP);
+		if (IS_ERR_VALUE(h) || !h) {
+			mv_zs_free_last(i);
+			return -ENOMEM;
+		}
+		o = &mv.zobjs[mv.zheld++];
+		o->handle = h;
+		o->size = sz;
+		o->id = mv.next_id++;
+		mv_zs_fill(mv.buf_a, o->id, sz);
+		mv_zs_write(mv.pool, h, mv.buf_a, sz);
+		mv_zs_obj_refresh(o);
+		o->snap_pfn[0] = o->pfn[0];
+		o->snap_pfn[1] = o->pfn[1];
+		cond_resched();
+	}
+	mv_add(MV_C_zs_allocated, n);
+	return 0;
+}
+
+int mv_zs_free(unsigned int n)
+{
+	if (!n || n > mv.zheld)
+		return -EINVAL;
+	mv_zs_free_last(n);
+	mv_add(MV_C_zs_freed, n);
+	return 0;
+}
+
+static bool mv_zs_check(struct mv_zobj *o)
+{
+	u8 *got = mv.buf_a, *want = mv.buf_b;
+
+	/* buf_b is the bounce buffer for page-crossing objects first. */
+	mv_zs_read(mv.pool, o->handle, got, o->size, want);
+	mv_zs_fill(want, o->id, o->size);
+	return !memcmp(got, want, o->size) &&
+	       get_unaligned_le32(got + o->size - 4) ==
+	       jhash(got, o->size - 4, o->id);
+}
+
+/* Read back every object; returns the number of mismatches. */
+unsigned int mv_zs_verify(void)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < mv.zheld; i++) {
+		if (!mv_zs_check(&mv.zobjs[i]))
+			bad++;
+		if (!(i & 255))
+			cond_resched();
+	}
+	mv_add(MV_C_zs_verified, mv.zheld);
+	mv_add(MV_C_zs_verify_fail, bad);
+	return bad;
+}
+
+/* Test of the tests: flip the first bytes of one held object. */
+int mv_zs_corrupt(void)
+{
+	struct mv_zobj *o;
+	u8 *p = mv.buf_a;
+	unsigned int i;
+
+	if (!mv.zheld)
+		return -ENOENT;
+	if (mv.corrupted >= 0)
+		return 0;
+	mv.corrupted = mv.zheld / 2;
+	o = &mv.zobjs[mv.corrupted];
+	mv_zs_read(mv.pool, o->handle, p, o->size, mv.buf_b);
+	for (i = 0; i < min(o->size, 16u); i++)
+		p[i] ^= 0xff;
+	mv_zs_write(mv.pool, o->handle, p, o->size);
+	mv_inc(MV_C_zs_corrupted);
+	return 0;
+}
+
+/* Restore the object mv_zs_corrupt() damaged, if still held. */
+void mv_zs_uncorrupt(void)
+{
+	struct mv_zobj *o;
+
+	if (mv.corrupted < 0 || mv.corrupted >= mv.zheld) {
+		mv.corrupted = -1;
+		return;
+	}
+	o = &mv.zobjs[mv.corrupted];
+	mv_zs_fill(mv.buf_a, o->id, o->size);
+	mv_zs_write(mv.pool, o->handle, mv.buf_a, o->size);
+	mv.corrupted = -1;
+}
+
+/* Number of distinct zsmalloc size classes among the held objects. */
+unsigned int mv_zs_classes_held(void)
+{
+	unsigned long *seen;
+	unsigned int i, idx, n;
+
+	seen = bitmap_zalloc(MV_ZS_CLASS_BITS, GFP_KERNEL);
+	if (!seen)
+		return 0;
+	for (i = 0; i < mv.zheld; i++) {
+		idx = zs_lookup_class_index(mv.pool, mv.zobjs[i].size);
+		if (idx < MV_ZS_CLASS_BITS)
+			__set_bit(idx, seen);
+	}
+	n = bitmap_weight(seen, MV_ZS_CLASS_BITS);
+	bitmap_free(seen);
+	return n;
+}
+
+int mv_zs_init(void)
+{
+	mv.corrupted = -1;
+	mv.buf_a = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	mv.buf_b = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	mv.zobjs = kvcalloc(mv.zcap, sizeof(*mv.zobjs), GFP_KERNEL);
+	mv.pool = zs_create_pool("movops");
+	if (!mv.buf_a || !mv.buf_b || !mv.zobjs || !mv.pool) {
+		mv_zs_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void mv_zs_exit(void)
+{
+	if (mv.pool) {
+		mv_zs_free_last(mv.zheld);
+		zs_destroy_pool(mv.pool);
+		mv.pool = NULL;
+	}
+	kvfree(mv.zobjs);
+	mv.zobjs = NULL;
+	kfree(mv.buf_b);
+	mv.buf_b = NULL;
+	kfree(mv.buf_a);
+	mv.buf_a = NULL;
+}
