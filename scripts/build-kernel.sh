@@ -15,12 +15,25 @@ else
 fi
 frags="$TOP/scripts/kconfig/base.config $TOP/scripts/kconfig/$KVER.config"
 [ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
+# The harness's own copy of a Debian tree always carries the KUnit hook, so
+# that one build serves the VM runs and kunit.py alike. A KSRC tree is hooked
+# only by 'make kunit-install'.
+if [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
+	"$TOP/scripts/kunit-hook.sh" install "$SRC"
+fi
+if "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null 2>&1; then
+	frags="$frags $TOP/kunit/.kunitconfig"
+fi
 for f in $frags; do
 	[ -f "$f" ] || die "no config fragment $f (KVER=$KVER FLAVOR=$FLAVOR)"
 done
 
 OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id
 mkdir -p "$OBJ" "$BUILD"
+# One configure-and-build at a time per build directory (two clones, or a
+# 'make run' beside a 'make kunit', share it).
+exec 9> "$OBJ.lock"
+flock 9
 kmake() {
 	make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
 }
