@@ -6,7 +6,7 @@ import re
 # CONFIG_PRINTK_CALLER, a "[T123]" caller id.
 _PREFIX = r'^(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?'
 _KINDS = [
-    ('warning', r'WARNING: (?:CPU: \d+ PID: \d+ at |at |possible|suspicious)'),
+    ('warning', r'WARNING:'),
     ('warning', r'------------\[ cut here \]------------'),
     ('bug', r'(?:kernel )?BUG[: ]'),
     ('oops', r'Oops(?::| - )'),
@@ -40,3 +40,20 @@ def scan(lines):
                 found.append((i, kind, line.strip()))
                 break
     return found
+
+
+def main(argv):
+    """splats.py LOG...: print each splat, exit 1 if there is any."""
+    n = 0
+    for path in argv[1:]:
+        with open(path, 'rb') as f:
+            lines = f.read().decode('utf-8', errors='replace').splitlines()
+        for lineno, kind, text in scan(lines):
+            print(f'movops: kernel {kind} at {path}:{lineno}: {text}')
+            n += 1
+    return 1 if n else 0
+
+
+if __name__ == '__main__':
+    import sys
+    sys.exit(main(sys.argv))
