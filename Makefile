@@ -11,7 +11,7 @@ GUEST_CMD ?=
 MOVOPS_INJECT ?=
 MOVOPS_ONLY ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
-export KVER FLAVOR KSRC GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_CACHE
+export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_CACHE
 
 BUILD   := $(CURDIR)/build
 RESULTS ?= $(BUILD)/results/$(KVER)
@@ -27,7 +27,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	shell inject-check clean distclean
+	shell inject-check kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -81,6 +81,15 @@ verdict:
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
 	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+
+# The KUnit suite through the tree's kunit.py, on the same kernel build.
+kunit: setup
+	@$(PHASE) kunit scripts/kunit-run.sh
+
+# Hook the suite into (or out of) a kernel tree of your own.
+kunit-install kunit-uninstall:
+	@test -n "$(KSRC)" || { echo "movops: $@ needs KSRC=/path/to/linux" >&2; exit 1; }
+	@scripts/kunit-hook.sh $(subst kunit-,,$@) $(KSRC)
 
 shell: setup kernel
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)

@@ -29,17 +29,25 @@ def parse_size(s):
     return int(s)
 
 
-def qemu_argv(args, accel, console, ktap, qmp):
-    mem = parse_size(args.mem)
-    dimm = parse_size(args.dimm)
-    append = ('console=ttyS0 panic=-1 memhp_default_state=online_movable '
-              + args.append).strip()
-    argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host',
-            '-smp', '2', '-m', f'{mem}M,slots=2,maxmem={mem + dimm}M',
+def machine_args(mem, dimm):
+    """The guest's machine: 2 vCPUs, MEM of boot RAM, a cold-plugged DIMM the
+    guest onlines as ZONE_MOVABLE, a virtio balloon. Shared with kunit.py's
+    qemu config (kunit_qemu.py), so both run the suite on the same layout."""
+    mem, dimm = parse_size(mem), parse_size(dimm)
+    return ['-smp', '2', '-m', f'{mem}M,slots=2,maxmem={mem + dimm}M',
             '-object', f'memory-backend-ram,id=movops-m1,size={dimm}M',
-            '-device', f'pc-dimm,id=movops-d1,memdev=movops-m1',
-            '-device', 'virtio-balloon-pci,id=balloon0',
-            '-kernel', args.kernel, '-append', append,
+            '-device', 'pc-dimm,id=movops-d1,memdev=movops-m1',
+            '-device', 'virtio-balloon-pci,id=balloon0']
+
+
+def qemu_argv(args, accel, console, ktap, qmp):
+    # kunit.filter_glob: a kernel with the movops suite built in (for
+    # kunit.py) must not run it at boot; the runner insmods its own copy.
+    append = ('console=ttyS0 panic=-1 memhp_default_state=online_movable '
+              'kunit.filter_glob=movops_none ' + args.append).strip()
+    argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host']
+    argv += machine_args(args.mem, args.dimm)
+    argv += ['-kernel', args.kernel, '-append', append,
             '-display', 'none', '-vga', 'none', '-no-reboot', '-nodefaults']
     if args.initrd:
         argv += ['-initrd', args.initrd]
@@ -134,6 +142,8 @@ def main():
     ap.add_argument('--probe-cache')
     ap.add_argument('--qmp', help='QMP unix socket path (default: a temp dir)')
     ap.add_argument('--interactive', action='store_true')
+    ap.add_argument('--probe-only', action='store_true',
+                    help='print the accelerator ACCEL=auto would use, and exit')
     args = ap.parse_args()
 
     if not shutil.which(args.qemu):
@@ -143,6 +153,12 @@ def main():
         if path and not os.path.isfile(path):
             print(f'movops: {path} does not exist', file=sys.stderr)
             return 125
+    if args.probe_only:
+        accel, why = (probe_kvm(args, args.probe_cache) if args.accel == 'auto'
+                      else (args.accel, 'ACCEL=' + args.accel))
+        print(f'movops: accelerator {accel}: {why}', file=sys.stderr)
+        print(accel)
+        return 0
     if not args.interactive and not (args.console and args.ktap):
         ap.error('--console and --ktap are needed unless --interactive')
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# make kunit: the tree's own kunit.py on the harness's kernel build directory
+# (no second build), TCG unless KVM really works, results in $RESULTS.
+set -eu
+. "$(dirname "$0")/common.sh"
+SRC=$("$TOP/scripts/fetch-kernel.sh")
+"$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null ||
+	die "the KUnit suite is not hooked into $SRC: run 'make kunit-install KSRC=$SRC' first"
+OBJ=$("$TOP/scripts/build-kernel.sh")
+
+accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
+	--accel "${ACCEL:-auto}" --probe-cache "$MOVOPS_CACHE/accel.json" --probe-only)
+bin=$BUILD/kunit-bin
+mkdir -p "$bin" "$RESULTS"
+ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/qemu-system-x86_64"
+frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$TOP/scripts/kconfig/$KVER.config"
+[ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
+
+rc=0
+# shellcheck disable=SC2086
+PATH="$bin:$PATH" MOVOPS_ACCEL=$accel python3 "$SRC/tools/testing/kunit/kunit.py" run \
+	--build_dir="$OBJ" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
+	$frags --kunitconfig="$TOP/kunit/.kunitconfig" \
+	--jobs="$(nproc)" --timeout="${TIMEOUT:-300}" \
+	--json="$RESULTS/kunit.json" --junit="$RESULTS/kunit.xml" \
+	"${KUNIT_FILTER:-movops_*}" || rc=$?
+cp "$OBJ/test.log" "$RESULTS/kunit-console.log" 2>/dev/null || true
+python3 "$TOP/scripts/splats.py" "$RESULTS/kunit-console.log" || rc=1
+exit $rc
