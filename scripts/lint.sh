@@ -1,0 +1,42 @@
+#!/bin/sh
+# The kernel's own standards on our C: checkpatch --strict clean, and no
+# warning from a W=1 build with sparse on every file (C=2).
+# Usage: lint.sh KDIR (a prepared kernel build directory)
+set -eu
+. "$(dirname "$0")/common.sh"
+KDIR=${1:?usage: lint.sh KDIR}
+[ -x "$(command -v sparse)" ] || die "sparse not installed (apt-get install sparse)"
+checkpatch=$KDIR/source/scripts/checkpatch.pl
+[ -f "$checkpatch" ] || checkpatch=$KDIR/scripts/checkpatch.pl
+[ -f "$checkpatch" ] || die "no checkpatch.pl in $KDIR"
+rc=0
+files=$(cd "$TOP" && ls module/*.[ch] kunit/*.[ch] 2>/dev/null | grep -v '\.mod\.c$' || true)
+[ -n "$files" ] || die "no C files under module/ or kunit/"
+# shellcheck disable=SC2086
+out=$(cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1 |
+	grep -E ': (ERROR|WARNING|CHECK):' || true)
+if [ -n "$out" ]; then
+	printf 'movops: checkpatch --strict:\n%s\n' "$out" >&2
+	rc=1
+fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.
+scratch=$(mktemp -d)
+trap 'rm -rf "$log" "$scratch"' EXIT
+for d in Kbuild module kunit; do
+	[ ! -e "$TOP/$d" ] || cp -r "$TOP/$d" "$scratch/"
+done
+find "$scratch" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+if ! make -C "$KDIR" M="$scratch" W=1 C=2 modules > "$log" 2>&1; then
+	cat "$log" >&2
+	die "W=1 C=2 build failed"
+fi
+warn=$(grep -E 'warning:|error:' "$log" || true)
+if [ -n "$warn" ]; then
+	printf 'movops: W=1 / sparse warnings:\n%s\n' "$warn" >&2
+	rc=1
+fi
+[ $rc = 0 ] && echo "movops: lint clean: checkpatch --strict, W=1, sparse ($(echo $files | wc -w) files)"
+exit $rc
