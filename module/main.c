@@ -188,6 +188,23 @@ static ssize_t mv_zs_free_write(struct file *f, const char __user *ubuf,
 	return mv_write_uint_op(ubuf, len, mv_zs_free);
 }
 
+/* Like the others, but 0 is meaningful here: release the targets. */
+static ssize_t mv_compact_target_write(struct file *f, const char __user *ubuf,
+				       size_t len, loff_t *ppos)
+{
+	unsigned int n;
+	int ret;
+
+	ret = mv_get_uint(ubuf, len, &n);
+	if (ret)
+		return ret;
+	if (mutex_lock_interruptible(&mv.lock))
+		return -EINTR;
+	ret = mv_compact_target(n);
+	mutex_unlock(&mv.lock);
+	return ret ? ret : len;
+}
+
 /* "N" or "N SIZE", single space. */
 static ssize_t mv_zs_alloc_write(struct file *f, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
@@ -400,6 +417,7 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "last_zs_objects", mv.last_zs_objects);
 	mv_put(m, "last_zs_objects_moved", mv.last_zs_objects_moved);
 	mv_put(m, "inject", READ_ONCE(mv.inject));
+	mv_put(m, "compact_target_blocks", mv.ct_n);
 	mv_put(m, "pageblock_pages", pageblock_nr_pages);
 	mv_put(m, "memory_block_pages",
 	       memory_block_size_bytes() >> PAGE_SHIFT);
@@ -474,6 +492,7 @@ MV_WO_FOPS(migrate);
 MV_WO_FOPS(snapshot);
 MV_WO_FOPS(verify);
 MV_WO_FOPS(reset);
+MV_WO_FOPS(compact_target);
 
 static const struct file_operations mv_inject_fops = {
 	.owner = THIS_MODULE,
@@ -513,6 +532,7 @@ static const struct {
 	{ "snapshot", &mv_snapshot_fops },
 	{ "verify", &mv_verify_fops },
 	{ "reset", &mv_reset_fops },
+	{ "compact_target", &mv_compact_target_fops },
 	{ "inject", &mv_inject_fops },
 	{ "counters", &mv_counters_fops },
 	{ "blocks", &mv_blocks_fops },
@@ -564,6 +584,7 @@ static void __exit movops_exit(void)
 	debugfs_remove_recursive(mv_dir);
 	mutex_lock(&mv.lock);
 	mv_set_inject(MV_INJECT_NONE);
+	mv_compact_target_exit();
 	mv_balloon_exit();
 	mv_zs_exit();
 	mutex_unlock(&mv.lock);

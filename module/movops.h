@@ -131,6 +131,8 @@ struct mv_zobj {
 	unsigned int size;
 };
 
+#define MV_CT_MAX	8
+
 struct mv_state {
 	struct mutex lock;		/* all state below except the hash */
 	spinlock_t track_lock;		/* mv_bhash and mv_bpage.pfn/moves */
@@ -168,6 +170,10 @@ struct mv_state {
 
 	bool has_snapshot;
 	int probes;
+
+	/* Pageblocks held half-free at the zone top as compaction targets. */
+	unsigned long ct_pfn[MV_CT_MAX];
+	unsigned int ct_n;
 };
 
 extern struct mv_state mv;
@@ -210,6 +216,8 @@ void mv_snapshot(void);
 unsigned long mv_moved_since_snapshot_balloon(void);
 unsigned long mv_moved_since_snapshot_zs(void);
 void mv_check_set_movable_ops(void);
+int mv_compact_target(unsigned int n);
+void mv_compact_target_exit(void);
 
 /* probes.c */
 int mv_probes_init(void);

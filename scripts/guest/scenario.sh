@@ -1,0 +1,262 @@
+# shellcheck shell=sh
+# movops guest scenario (issue 3, item 6), sourced by movops-run.sh, which
+# provides ktap_ok/ktap_fail/ktap_skip/ktap_diag, check_eq, check_gt,
+# mv_write, mv_counter, vmstat, meminfo and record, loads movops.ko before
+# calling scenario_movops, and unloads it (and checks MemFree) after.
+#
+# Failure injection (MOVOPS_INJECT) applies to the targeted round only:
+#   balloon_fail  the module's migratepage callback refuses (-EAGAIN), so
+#                 exactly balloon_targeted_migrated must fail;
+#   zs_corrupt    one held zsmalloc object is corrupted, so exactly
+#                 zs_verify_intact must fail.
+# After the round the injection is undone ("inject none" also restores the
+# corrupted object) and offlining and compaction run as usual.
+
+# Sizes: at least 256 of each, as the issue asks.
+MV_NB=${MOVOPS_BALLOON_PAGES:-512}
+MV_NZ=${MOVOPS_ZS_OBJECTS:-500}
+
+# mv_delta NAME BEFORE: counter NAME now minus BEFORE
+mv_delta() { echo $(($(mv_counter "$1") - $2)); }
+
+mv_blocks() { tr '\n' ' ' < "$MV/blocks"; }
+
+mv_check_write() {	# NAME FILE VALUE: the write must succeed
+	if mv_write "$2" "$3"; then ktap_ok "$1"; else ktap_fail "$1" "write '$3' to $2 failed"; fi
+}
+
+mv_check_refused() {	# NAME FILE VALUE: the write must fail
+	if mv_write "$2" "$3"; then ktap_fail "$1" "write '$3' to $2 was accepted"; else ktap_ok "$1"; fi
+}
+
+mv_interface_checks() {
+	mode=$(stat -c %a "$MV/counters" "$MV/inflate" "$MV/blocks" 2>/dev/null | sort -u | tr '\n' ' ')
+	check_eq movops_debugfs_root_only "$mode" "600 "
+	ok=1
+	for bad in abc 12x -1 " 1" "1 2" 0x10 ""; do
+		mv_write inflate "$bad" && ok=0
+	done
+	mv_write zs_alloc "1 2 3" && ok=0
+	mv_write zs_alloc "1 7" && ok=0
+	mv_write migrate "balloons" && ok=0
+	mv_write inject "balloon" && ok=0
+	mv_write snapshot 2 && ok=0
+	check_eq movops_input_strict "$ok $(mv_counter balloon_held) $(mv_counter zs_objects)" "1 0 0"
+	mv_check_refused movops_cap_enforced inflate 4000000000
+	mv_check_refused balloon_deflate_beyond_held_refused deflate 1
+}
+
+mv_set_movable_ops_checks() {
+	if [ "$(mv_counter set_movable_ops_checked)" = 1 ]; then
+		check_eq set_movable_ops_second_registration_refused \
+			"$(mv_counter set_movable_ops_offline_ret) $(mv_counter set_movable_ops_zsmalloc_ret) $(mv_counter set_movable_ops_other_ret) $(mv_counter set_movable_ops_bad)" \
+			"-16 -16 -22 0"
+	else
+		ktap_skip set_movable_ops_second_registration_refused "set_movable_ops() not checked on this kernel"
+	fi
+}
+
+mv_setup() {
+	mv_check_write balloon_inflate inflate "$MV_NB"
+	check_eq balloon_inflated_held "$(mv_counter balloon_held)" "$MV_NB"
+	if mv_write zs_alloc "$MV_NZ"; then ktap_ok zs_alloc; else ktap_fail zs_alloc "zs_alloc $MV_NZ failed"; fi
+	check_eq zs_allocated_held "$(mv_counter zs_objects)" "$MV_NZ"
+	check_gt zs_size_classes_held "$(mv_counter zs_size_classes)" 3
+	f0=$(mv_counter zs_verify_fail)
+	mv_write verify 1
+	check_eq zs_written_intact "$(mv_delta zs_verify_fail "$f0")" 0
+	record zs_pool_pages "$(mv_counter zs_pages)"
+}
+
+mv_nonmovable_checks() {
+	t0=$(mv_counter nonmovable_tries)
+	c0=$(mv_counter nonmovable_control_migrated)
+	e0=$(mv_counter nonmovable_ebusy)
+	if ! mv_write migrate nonmovable; then
+		ktap_fail nonmovable_control_moved "migrate nonmovable failed (no clean pageblock?)"
+		return
+	fi
+	check_eq nonmovable_control_moved "$(mv_delta nonmovable_control_migrated "$c0")" \
+		"$(mv_delta nonmovable_tries "$t0")"
+	check_eq nonmovable_page_stayed \
+		"$(mv_delta nonmovable_ebusy "$e0") $(mv_counter nonmovable_moved)" "1 0"
+	if [ "$(mv_counter probes)" = 1 ]; then
+		check_eq nonmovable_no_ops_called "$(mv_counter nonmovable_ops_calls)" 0
+	else
+		ktap_skip nonmovable_no_ops_called "no kprobes: callbacks cannot be observed"
+	fi
+}
+
+mv_targeted_round() {
+	cb0=$(mv_counter balloon_callback_calls)
+	rf0=$(mv_counter balloon_callback_refused)
+	fo0=$(mv_counter balloon_callback_foreign)
+	pb0=$(mv_counter probe_balloon_migrate)
+	pz0=$(mv_counter probe_zs_migrate)
+	vf0=$(mv_counter zs_verify_fail)
+	be0=$(mv_counter balloon_errors)
+	ze0=$(mv_counter zs_errors)
+	nm0=$(mv_counter zs_objects_not_moved)
+	vb0=$(vmstat balloon_migrate)
+	if [ -n "$MV_INJECT" ]; then
+		if mv_write inject "$MV_INJECT"; then
+			ktap_diag "injected $MV_INJECT for the targeted round"
+		else
+			ktap_fail movops_inject_set "inject $MV_INJECT refused"
+		fi
+	fi
+	mv_write migrate all || ktap_diag "migrate all returned an error"
+	[ -z "$MV_INJECT" ] || mv_write inject none
+
+	bt=$(mv_counter last_balloon_targets)
+	bc=$(mv_counter last_balloon_clean)
+	bm=$(mv_counter last_balloon_migrated)
+	record targeted_balloon_targets "$bt"
+	record targeted_balloon_clean "$bc"
+	record targeted_balloon_migrated "$bm"
+	check_gt balloon_targeted_count "$bt" 255
+	check_eq balloon_targeted_all_clean "$bc" "$bt"
+	check_eq balloon_targeted_migrated "$bm" "$bc"
+	cb=$(mv_delta balloon_callback_calls "$cb0")
+	ok=$((cb - $(mv_delta balloon_callback_refused "$rf0") - $(mv_delta balloon_callback_foreign "$fo0")))
+	record targeted_balloon_callback_calls "$cb"
+	check_eq balloon_callback_success_matches_migrated "$ok" "$bm"
+	check_eq balloon_vmstat_migrate_matches "$(($(vmstat balloon_migrate) - vb0))" "$bm"
+	check_eq balloon_targeted_errors "$(mv_delta balloon_errors "$be0")" 0
+
+	zt=$(mv_counter last_zs_targets)
+	zc=$(mv_counter last_zs_clean)
+	zm=$(mv_counter last_zs_migrated)
+	record targeted_zs_pages "$zt"
+	record targeted_zs_clean "$zc"
+	record targeted_zs_movable_zone "$(mv_counter last_zs_movable_zone)"
+	record targeted_zs_migrated "$zm"
+	record targeted_zs_objects_moved "$(mv_counter last_zs_objects_moved)"
+	ktap_diag "zsmalloc: $zc of $zt pages in clean pageblocks ($(mv_counter last_zs_movable_zone) in ZONE_MOVABLE)"
+	check_gt zs_targeted_count "$zt" 0
+	check_eq zs_targeted_migrated "$zm" "$zc"
+	check_gt zs_targeted_objects_moved "$(mv_counter last_zs_objects_moved)" 255
+	check_eq zs_objects_followed_pages "$(mv_delta zs_objects_not_moved "$nm0")" 0
+	check_eq zs_verify_intact "$(mv_delta zs_verify_fail "$vf0")" 0
+	check_eq zs_targeted_errors "$(mv_delta zs_errors "$ze0")" 0
+
+	if [ "$(mv_counter probes)" = 1 ]; then
+		check_eq probe_balloon_migrate_matches_callback "$(mv_delta probe_balloon_migrate "$pb0")" "$cb"
+		check_eq probe_zs_migrate_matches_migrated "$(mv_delta probe_zs_migrate "$pz0")" "$zm"
+	else
+		ktap_skip probe_balloon_migrate_matches_callback "no kprobes (CONFIG_KPROBES off or registration failed)"
+		ktap_skip probe_zs_migrate_matches_migrated "no kprobes (CONFIG_KPROBES off or registration failed)"
+	fi
+}
+
+mv_offline_round() {
+	mv_write snapshot 1
+	ktap_diag "memory blocks holding our pages before offlining: $(mv_blocks)"
+	vb0=$(vmstat balloon_migrate)
+	pf0=$(vmstat pgmigrate_fail)
+	vf0=$(mv_counter zs_verify_fail)
+	cand=0 off=0 on=0 list=""
+	# shellcheck disable=SC2013 # one block id per line
+	for b in $(cat "$MV/blocks"); do
+		d=/sys/devices/system/memory/memory$b
+		[ "$(cat "$d/valid_zones" 2>/dev/null)" = Movable ] || continue
+		[ "$(cat "$d/state")" = online ] || continue
+		cand=$((cand + 1))
+		if timeout 60 sh -c "echo offline > $d/state" 2>/dev/null; then
+			off=$((off + 1))
+			list="$list $b"
+		else
+			ktap_diag "memory$b: offline failed"
+		fi
+	done
+	for b in $list; do
+		d=/sys/devices/system/memory/memory$b
+		echo online_movable > "$d/state" 2>/dev/null && on=$((on + 1))
+	done
+	mb=$(mv_counter moved_since_snapshot_balloon)
+	mz=$(mv_counter moved_since_snapshot_zs)
+	record offline_blocks_candidates "$cand"
+	record offline_blocks_offlined "$off"
+	record offline_balloon_moved "$mb"
+	record offline_zs_objects_moved "$mz"
+	record offline_vmstat_balloon_migrate "$(($(vmstat balloon_migrate) - vb0))"
+	record offline_vmstat_pgmigrate_fail "$(($(vmstat pgmigrate_fail) - pf0))"
+	check_gt memory_offline_candidates "$cand" 0
+	check_eq memory_offline_all_offlined "$off" "$cand"
+	check_eq memory_online_restored "$on" "$off"
+	check_gt memory_offline_moved_ours "$((mb + mz))" 0
+	mv_write verify 1
+	check_eq zs_offline_intact "$(mv_delta zs_verify_fail "$vf0")" 0
+}
+
+MV_COMPACT_EVENTS="compact_migrate_scanned compact_free_scanned compact_isolated compact_stall compact_success compact_fail pgmigrate_success pgmigrate_fail balloon_migrate"
+
+mv_compaction_round() {
+	mv_write snapshot 1
+	ktap_diag "memory blocks holding our pages before compaction: $(mv_blocks)"
+	vf0=$(mv_counter zs_verify_fail)
+	cb0=$(mv_counter balloon_callback_calls)
+	# A nearly empty ZONE_MOVABLE offers compaction no partly used
+	# pageblock above our pages to move them into: the module makes two,
+	# at the top of the zone, and releases them after the round.
+	mv_write compact_target 2 ||
+		ktap_diag "compact_target: only $(mv_counter compact_target_blocks) target pageblocks"
+	record compaction_target_blocks "$(mv_counter compact_target_blocks)"
+	for e in $MV_COMPACT_EVENTS; do eval "v0_$e=$(vmstat "$e")"; done
+	echo 1 > /proc/sys/vm/compact_memory
+	mv_write compact_target 0
+	for e in $MV_COMPACT_EVENTS; do
+		eval "d=\$(($(vmstat "$e") - v0_$e))"
+		record "compaction_$e" "$d"
+	done
+	# shellcheck disable=SC2154 # set by the eval above
+	vbd=$(($(vmstat balloon_migrate) - v0_balloon_migrate))
+	mb=$(mv_counter moved_since_snapshot_balloon)
+	mz=$(mv_counter moved_since_snapshot_zs)
+	record compaction_balloon_moved "$mb"
+	record compaction_zs_objects_moved "$mz"
+	ktap_diag "memory blocks holding our pages after compaction: $(mv_blocks)"
+	ktap_diag "compaction moved $mb of $(mv_counter balloon_held) balloon pages, $mz of $(mv_counter zs_objects) zs objects"
+	check_gt compaction_moved_ours "$((mb + mz))" 0
+	check_eq compaction_callback_matches_vmstat "$(mv_delta balloon_callback_calls "$cb0")" "$vbd"
+	mv_write verify 1
+	check_eq zs_compaction_intact "$(mv_delta zs_verify_fail "$vf0")" 0
+}
+
+mv_invariants() {
+	check_eq balloon_callback_never_foreign "$(mv_counter balloon_callback_foreign)" 0
+	check_eq balloon_callback_src_movable "$(mv_counter balloon_callback_bad_src)" 0
+	check_gt has_movable_ops_checked "$(mv_counter has_movable_ops_checked)" 0
+	check_eq has_movable_ops_truth_table "$(mv_counter has_movable_ops_bad)" 0
+	if [ "$(mv_counter probes)" = 1 ]; then
+		check_eq ops_no_mismatch "$(mv_counter ops_mismatch)" 0
+	else
+		ktap_skip ops_no_mismatch "no kprobes: callbacks cannot be observed"
+	fi
+}
+
+mv_teardown() {
+	h=$(mv_counter balloon_held)
+	o=$(mv_counter zs_objects)
+	[ "$h" = 0 ] || mv_write deflate "$h"
+	[ "$o" = 0 ] || mv_write zs_free "$o"
+	check_eq movops_returned_all "$(mv_counter balloon_held) $(mv_counter zs_objects)" "0 0"
+}
+
+scenario_movops() {
+	MV_INJECT=${MOVOPS_INJECT:-}
+	[ "$MV_INJECT" != none ] || MV_INJECT=
+	if [ ! -r "$MV/counters" ]; then
+		ktap_fail movops_debugfs "no $MV/counters"
+		return
+	fi
+	mv_interface_checks
+	mv_set_movable_ops_checks
+	mv_setup
+	mv_nonmovable_checks
+	mv_targeted_round
+	mv_offline_round
+	mv_compaction_round
+	mv_invariants
+	mv_teardown
+}
