@@ -27,7 +27,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	shell inject-check kunit kunit-install kunit-uninstall clean distclean
+	shell inject-check lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -81,6 +81,10 @@ verdict:
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
 	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+
+# checkpatch --strict, W=1 and sparse over module/ and kunit/.
+lint: kernel
+	@$(PHASE) lint scripts/lint.sh $(KERNEL)
 
 # The KUnit suite through the tree's kunit.py, on the same kernel build.
 kunit: setup

@@ -4,7 +4,7 @@
 # Usage: lint.sh KDIR (a prepared kernel build directory)
 set -eu
 . "$(dirname "$0")/common.sh"
-KDIR=${1:?usage: lint.sh KDIR}
+KDIR=$(cd "${1:?usage: lint.sh KDIR}" && pwd) || die "no kernel build directory $1"
 [ -x "$(command -v sparse)" ] || die "sparse not installed (apt-get install sparse)"
 checkpatch=$KDIR/source/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || checkpatch=$KDIR/scripts/checkpatch.pl
@@ -13,9 +13,15 @@ rc=0
 files=$(cd "$TOP" && ls module/*.[ch] kunit/*.[ch] 2>/dev/null | grep -v '\.mod\.c$' || true)
 [ -n "$files" ] || die "no C files under module/ or kunit/"
 # shellcheck disable=SC2086
-out=$(cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1 |
-	grep -E ': (ERROR|WARNING|CHECK):' || true)
+cprc=0
+all=$(cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1) || cprc=$?
+# 0: clean, 1: findings; anything else: checkpatch did not run.
+if [ $cprc -gt 1 ]; then
+	printf 'movops: checkpatch failed to run (exit %s):\n%s\n' "$cprc" "$all" >&2
+	rc=1
+fi
+out=$(echo "$all" | grep -E ': (ERROR|WARNING|CHECK):' || true)
 if [ -n "$out" ]; then
 	printf 'movops: checkpatch --strict:\n%s\n' "$out" >&2
 	rc=1
