@@ -4,9 +4,9 @@
  *
  * Nothing outside this header may depend on the kernel version or include
  * a header whose name changed between releases.  Decisions are made on
- * features, not version numbers: C-level tests where the headers offer
- * one (__has_include, a macro), otherwise the MV_HAVE_* flags that
- * module/Kbuild probes from the tree's headers.  Target today: 7.3; the
+ * features, not version numbers: a macro test where the headers offer
+ * one, otherwise the MV_HAVE_* flags that module/Kbuild probes from the
+ * tree's headers.  Target today: 7.3; the
  * 6.12 branches follow the 6.12 sources but have not been built yet.
  */
 #ifndef _MOVOPS_COMPAT_H
@@ -19,20 +19,16 @@
 #include <linux/slab.h>
 #include <linux/zsmalloc.h>
 
-/* 7.x renamed <linux/balloon_compaction.h> to <linux/balloon.h>. */
-#if __has_include("linux/balloon.h")
-#include <linux/balloon.h>
-#else
-#include <linux/balloon_compaction.h>
-#endif
-
 /*
- * 6.17 ("mm: stop storing migration_ops in page->mapping") moved the
- * movable_ops lookup into mm/migrate.c and added set_movable_ops() and
- * page_has_movable_ops().  Probed by module/Kbuild.
+ * Probed by module/Kbuild; 0 when built without it.  6.17 ("mm: stop
+ * storing migration_ops in page->mapping") moved the movable_ops lookup
+ * into mm/migrate.c and added set_movable_ops() and page_has_movable_ops().
  */
 #ifndef MV_HAVE_SET_MOVABLE_OPS
 #define MV_HAVE_SET_MOVABLE_OPS	0
+#endif
+#ifndef MV_HAVE_BALLOON_H
+#define MV_HAVE_BALLOON_H	0
 #endif
 #ifndef MV_HAVE_ZS_OBJ_READ
 #define MV_HAVE_ZS_OBJ_READ	0
@@ -42,6 +38,13 @@
 #endif
 #ifndef MV_HAVE_ZS_MALLOC_NID
 #define MV_HAVE_ZS_MALLOC_NID	0
+#endif
+
+/* 7.x renamed <linux/balloon_compaction.h> to <linux/balloon.h>. */
+#if MV_HAVE_BALLOON_H
+#include <linux/balloon.h>
+#else
+#include <linux/balloon_compaction.h>
 #endif
 
 /* kzalloc_obj() and friends are 7.x; older trees get the plain form. */
