@@ -39,11 +39,17 @@ run: phases-reset setup kernel
 	@$(MAKE) --no-print-directory boot verdict
 
 # The tests: host-side tests, then the VM run, then the failure injections.
-check: test
-	@$(MAKE) --no-print-directory run
-	@$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail
-	@$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=zs_corrupt
-	@python3 scripts/summary.py $(RESULTS) $(BUILD)/results/$(KVER)-inject-balloon_fail $(BUILD)/results/$(KVER)-inject-zs_corrupt
+check: test lint
+	@rc=0; \
+	$(MAKE) --no-print-directory run || rc=1; \
+	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail || rc=1; \
+	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=zs_corrupt || rc=1; \
+	$(MAKE) --no-print-directory kunit || rc=1; \
+	python3 scripts/summary.py --host $(BUILD)/results/host-tests.json \
+		--kunit $(RESULTS)/kunit.json $(RESULTS) \
+		$(BUILD)/results/$(KVER)-inject-balloon_fail \
+		$(BUILD)/results/$(KVER)-inject-zs_corrupt || rc=1; \
+	exit $$rc
 
 test tests:
 	@python3 tests/run.py

@@ -1,52 +1,88 @@
 #!/usr/bin/env python3
 """Total the stages of 'make check' into one closing line.
 
-Usage: summary.py RESULTS_DIR...
-Reads build/results/host-tests.json and each RESULTS_DIR/results.json.
-A test that an injection run expected to fail, and that failed, counts as
-passed there (the expectation held). Exit 1 if any stage failed.
+Usage: summary.py [--kunit KUNIT_JSON] RESULTS_DIR...
+Reads build/results/host-tests.json, each RESULTS_DIR/results.json and
+kunit.py's JSON. In an injection run, a test that was expected to fail and
+failed counts as passed (the expectation held). A stage that failed without
+a failing test (a splat, a timeout, no results) counts as one failure.
+Exit 1 if any stage failed.
 """
+import argparse
 import json
 import os
 import sys
 
 
-def main(argv):
-    passed = failed = skipped = 0
-    bad = []
-    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-    host = os.path.join(top, 'build', 'results', 'host-tests.json')
-    if os.path.exists(host):
-        with open(host) as f:
-            h = json.load(f)
-        passed += h['passed']
-        failed += h['failed']
-        skipped += h['skipped']
-    for d in argv[1:]:
+def kunit_cases(node):
+    """(name, status) of every test case in kunit.py's JSON tree."""
+    for case in node.get('test_cases', []):
+        yield case['name'], case['status']
+    for sub in node.get('sub_groups', []):
+        yield from kunit_cases(sub)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--host', help='host-tests.json')
+    ap.add_argument('--kunit', help="kunit.py's --json output")
+    ap.add_argument('dirs', nargs='*')
+    args = ap.parse_args()
+    total = {'passed': 0, 'failed': 0, 'skipped': 0}
+    stages = []
+
+    def stage(name, passed, failed, skipped, ok, why=''):
+        if not ok and not failed:
+            failed = 1
+        total['passed'] += passed
+        total['failed'] += failed
+        total['skipped'] += skipped
+        stages.append((name, ok, passed, failed, skipped, why))
+
+    if args.host:
+        if os.path.exists(args.host):
+            with open(args.host) as f:
+                h = json.load(f)
+            stage('host tests', h['passed'], h['failed'], h['skipped'], not h['failed'])
+        else:
+            stage('host tests', 0, 0, 0, False, 'no results')
+    for d in args.dirs:
+        name = os.path.basename(d.rstrip('/'))
         path = os.path.join(d, 'results.json')
         if not os.path.exists(path):
-            bad.append(f'{d}: no results.json')
-            failed += 1
+            stage(name, 0, 0, 0, False, 'no results.json')
             continue
         with open(path) as f:
             r = json.load(f)
         expect = set(r.get('expect_fail', []))
+        p = f = s = 0
         for t in r['tests']:
             if t['status'] == 'skip':
-                skipped += 1
+                s += 1
             elif (t['status'] == 'fail') == (t['name'] in expect):
-                passed += 1
+                p += 1
             else:
-                failed += 1
-        print(f'movops check: {os.path.basename(d.rstrip("/"))}: {r["verdict"].upper()}')
-        if r['verdict'] != 'pass':
-            bad.append(f'{d}: ' + '; '.join(r['reasons'][:3]))
-            failed += 0 if r['reasons'] and any('failed' in x for x in r['reasons']) else 1
-    for b in bad:
-        print(f'  - {b}')
-    print(f'{passed} passed, {failed} failed, {skipped} skipped')
-    return 1 if bad or failed else 0
+                f += 1
+        stage(name, p, f, s, r['verdict'] == 'pass', '; '.join(r['reasons'][:3]))
+    if args.kunit:
+        if os.path.exists(args.kunit):
+            with open(args.kunit) as fh:
+                cases = list(kunit_cases(json.load(fh)))
+            p = sum(1 for _, st in cases if st == 'PASS')
+            s = sum(1 for _, st in cases if st == 'SKIP')
+            f = len(cases) - p - s
+            stage('kunit.py', p, f, s, f == 0 and len(cases) > 0,
+                  '' if cases else 'no test case')
+        else:
+            stage('kunit.py', 0, 0, 0, False, 'no kunit.json')
+
+    print('movops check:')
+    for name, ok, p, f, s, why in stages:
+        print(f'  {name:<28} {"PASS" if ok else "FAIL"}  {p} passed, {f} failed, {s} skipped'
+              + (f'  ({why})' if why and not ok else ''))
+    print(f'{total["passed"]} passed, {total["failed"]} failed, {total["skipped"]} skipped')
+    return 0 if all(ok for _, ok, *_ in stages) and stages else 1
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv))
+    sys.exit(main())
