@@ -8,6 +8,8 @@ ACCEL    ?= auto
 QEMU_MEM ?= 1G
 TIMEOUT  ?= 300
 GUEST_CMD ?=
+# Taken literally: a guest command may use $$ and $$(...) without escaping for make.
+override GUEST_CMD := $(value GUEST_CMD)
 MOVOPS_INJECT ?=
 MOVOPS_ONLY ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops

@@ -11,7 +11,9 @@ import argparse
 import json
 import os
 import shutil
+import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -43,8 +45,9 @@ def machine_args(mem, dimm):
 def qemu_argv(args, accel, console, ktap, qmp):
     # kunit.filter_glob: a kernel with the movops suite built in (for
     # kunit.py) must not run it at boot; the runner insmods its own copy.
+    # movops.host=qmp: the runner may ask for balloon changes (serve_request).
     append = ('console=ttyS0 panic=-1 memhp_default_state=online_movable '
-              'kunit.filter_glob=movops_none ' + args.append).strip()
+              'kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
     argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host']
     argv += machine_args(args.mem, args.dimm)
     argv += ['-kernel', args.kernel, '-append', append,
@@ -59,6 +62,55 @@ def qemu_argv(args, accel, console, ktap, qmp):
         argv += ['-serial', f'file:{console}', '-serial', f'file:{ktap}',
                  '-monitor', 'none']
     return argv
+
+
+# Requests from the guest runner on its KTAP port, carried out over QMP.
+_REQUEST = re.compile(r'^# movops-host: (balloon-inflate (\d+)|balloon-deflate)\s*$')
+
+
+def qmp(path, command, arguments=None, timeout=10.0):
+    """One QMP command on a fresh connection; returns its 'return' value."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(path)
+        f = sock.makefile('rwb')
+
+        def call(execute, args=None):
+            msg = {'execute': execute}
+            if args is not None:
+                msg['arguments'] = args
+            f.write(json.dumps(msg).encode() + b'\n')
+            f.flush()
+            while True:
+                line = f.readline()
+                if not line:
+                    raise OSError('QMP connection closed')
+                reply = json.loads(line)
+                if 'return' in reply:
+                    return reply['return']
+                if 'error' in reply:
+                    raise OSError(f"QMP {execute}: {reply['error'].get('desc')}")
+        json.loads(f.readline())          # greeting
+        call('qmp_capabilities')
+        return call(command, arguments)
+
+
+def serve_request(line, qmp_path, total_mib):
+    """Carry out one guest request; a record of it for vm.json, or None."""
+    m = _REQUEST.match(line.strip())
+    if not m:
+        return None
+    inflate = int(m.group(2)) if m.group(2) else 0
+    target = (total_mib - inflate) * 1024 * 1024
+    rec = {'request': m.group(1), 'balloon_target_bytes': target}
+    try:
+        qmp(qmp_path, 'balloon', {'value': target})
+        rec['ok'] = True
+    except (OSError, ValueError) as e:
+        rec['ok'] = False
+        rec['error'] = str(e)
+        print(f'movops: QMP request "{m.group(1)}" failed: {e}', file=sys.stderr)
+    return rec
 
 
 def die_with_parent():
@@ -179,6 +231,7 @@ def main():
     argv = qemu_argv(args, accel, args.console, args.ktap, qmp)
     record['argv'] = argv
     proc = None
+    ktap_in = None
     status = 125
 
     def on_signal(signum, _frame):
@@ -197,10 +250,23 @@ def main():
             return proc.returncode
         deadline = start + args.timeout
         first_ktap = None
+        total_mib = parse_size(args.mem) + parse_size(args.dimm)
+        record['qmp_requests'] = []
+        ktap_in = open(args.ktap, 'rb')
+        pending = b''
         while proc.poll() is None:
             now = time.monotonic()
-            if first_ktap is None and os.path.getsize(args.ktap) > 0:
-                first_ktap = now
+            chunk = ktap_in.read()
+            if chunk:
+                if first_ktap is None:
+                    first_ktap = now
+                pending += chunk
+                *lines, pending = pending.split(b'\n')
+                for line in lines:
+                    rec = serve_request(line.decode(errors='replace'), qmp, total_mib)
+                    if rec:
+                        rec['at_s'] = round(now - start, 3)
+                        record['qmp_requests'].append(rec)
             if now >= deadline:
                 record['ended'] = 'timeout'
                 break
@@ -233,6 +299,8 @@ def main():
         print(f'movops: could not start QEMU: {e}', file=sys.stderr)
     finally:
         kill_group(proc)
+        if ktap_in:
+            ktap_in.close()
         shutil.rmtree(tmp, ignore_errors=True)
         if args.record:
             with open(args.record, 'w') as f:
