@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * movops_kunit.h - shared fixtures of the movops KUnit suites: a balloon
+ * device of the suite's own, a zsmalloc pool of its own, clean PFN ranges
+ * and the targeted migration of one PFN.
+ */
+#ifndef _MOVOPS_KUNIT_H
+#define _MOVOPS_KUNIT_H
+
+#include <kunit/test.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "movops_compat.h"
+
+/* Pages per test: small and fast under TCG, a fraction of a pageblock. */
+#define MK_BALLOON_PAGES	32
+/* Pages freed onto this CPU's lists before zsmalloc allocates (LIFO). */
+#define MK_ZS_PRIME_PAGES	64
+#define MK_ZS_MAX_OBJS		256
+#define MK_LOG_MAX		128
+
+/*
+ * What the balloon's migratepage callback answers: 0 takes the new page,
+ * -ENOENT deflates the old page during migration, -EAGAIN refuses.
+ */
+struct mk_call {
+	unsigned long src;
+	unsigned long dst;
+	int ret;
+};
+
+struct mk_balloon {
+	struct balloon_dev_info b;	/* first: handed to the balloon core */
+	struct kunit *test;
+	spinlock_t lock;		/* protects everything below */
+	int answer;
+	unsigned int held;		/* pages in the balloon (list + isolated) */
+	unsigned int nslots;
+	unsigned long pfn[MK_BALLOON_PAGES];	/* slot -> current PFN, 0 = gone */
+	unsigned int calls;
+	unsigned int foreign;		/* callbacks for pages we never enqueued */
+	unsigned int bad_src;		/* callback src without movable ops */
+	unsigned int nlog;
+	struct mk_call log[MK_LOG_MAX];
+};
+
+struct mk_zobj {
+	unsigned long handle;
+	unsigned long pfn[2];		/* page(s) behind the object, 0 = none */
+};
+
+struct mk_zpool {
+	struct zs_pool *pool;
+	unsigned int size;
+	unsigned int nobj;
+	struct mk_zobj *obj;
+	unsigned long prime_base;	/* clean range the pool was primed with */
+	unsigned int in_prime;		/* pages of the pool inside that range */
+	unsigned int npfn;
+	unsigned long *pfns;		/* distinct PFNs behind the objects */
+	u8 *buf;			/* scratch, size bytes */
+	u8 *bounce;			/* scratch, size bytes */
+};
+
+/* Clean ranges and migration. */
+unsigned long mk_clean_range(struct kunit *test, unsigned int nr);
+void mk_free_pfn(unsigned long pfn);
+int mk_migrate_pfn(unsigned long pfn);
+int mk_migrate_pfn_quiet(unsigned long pfn);
+bool mk_pageblock_has_reserved(unsigned long pfn);
+
+/* Balloon. */
+struct mk_balloon *mk_balloon_create(struct kunit *test);
+void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
+		     unsigned long base, unsigned int n);
+unsigned int mk_balloon_list_len(struct mk_balloon *mb);
+bool mk_balloon_list_has(struct mk_balloon *mb, unsigned long pfn);
+unsigned int mk_balloon_calls(struct mk_balloon *mb);
+unsigned int mk_balloon_mark(struct mk_balloon *mb);
+void mk_balloon_answer(struct mk_balloon *mb, int ret);
+bool mk_balloon_last_call(struct mk_balloon *mb, unsigned int since,
+			  unsigned long src, struct mk_call *out);
+int mk_balloon_slot(struct mk_balloon *mb, unsigned long pfn);
+unsigned long mk_balloon_slot_pfn(struct mk_balloon *mb, unsigned int slot);
+unsigned int mk_balloon_deflate(struct mk_balloon *mb, struct list_head *out);
+
+/* zsmalloc. */
+struct mk_zpool *mk_zpool_create(struct kunit *test, unsigned int size,
+				 unsigned int nobj, bool prime);
+void mk_zpool_refresh(struct mk_zpool *zp);
+bool mk_zpool_verify(struct mk_zpool *zp, unsigned int *bad);
+unsigned int mk_zpool_huge_size(struct mk_zpool *zp);
+unsigned int mk_zpool_migrate_all(struct kunit *test, struct mk_zpool *zp,
+				  unsigned long *old);
+
+/* Counters. */
+unsigned long mk_vm_event(struct kunit *test, enum vm_event_item item);
+long mk_balloon_pages_stat(void);
+
+#endif /* _MOVOPS_KUNIT_H */

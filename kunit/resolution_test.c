@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resolution_test.c - movops_resolution: which pages have movable ops, the
+ * registration of ops tables with set_movable_ops(), and (with kprobes) that
+ * each migration runs the ops table of its page's type and no other.
+ */
+#include "movops_kunit.h"
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+
+/* ---- page_has_movable_ops() truth table -------------------------------- */
+
+enum mk_kind {
+	MK_BALLOON,
+	MK_BALLOON_DEFLATED,
+	MK_ZSMALLOC,
+	MK_PLAIN,
+	MK_UPTODATE,
+	MK_OFFLINE_NO_OPS,
+	MK_COMPOUND_TAIL,
+};
+
+struct mk_tt_param {
+	enum mk_kind kind;
+	bool movable;
+	char desc[40];
+};
+
+static const struct mk_tt_param mk_tt_params[] = {
+	{ MK_BALLOON, true, "balloon_page" },
+	/* Sticky: a page keeps its movable ops until freed. */
+	{ MK_BALLOON_DEFLATED, true, "deflated_balloon_page" },
+	{ MK_ZSMALLOC, true, "zsmalloc_page" },
+	{ MK_PLAIN, false, "plain_page" },
+	/* On 7.x PG_movable_ops is PG_uptodate: only typed pages count. */
+	{ MK_UPTODATE, false, "uptodate_plain_page" },
+	{ MK_OFFLINE_NO_OPS, false, "offline_page_without_ops" },
+	{ MK_COMPOUND_TAIL, false, "compound_tail_page" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(mk_tt, mk_tt_params, desc);
+
+static void mk_free_page_action(void *data)
+{
+	__free_page((struct page *)data);
+}
+
+static void mk_put_page_action(void *data)
+{
+	put_page((struct page *)data);
+}
+
+static void mk_free_offline_action(void *data)
+{
+	struct page *page = data;
+
+	__folio_clear_offline(page_folio(page));
+	__free_page(page);
+}
+
+static void mk_free_order1_action(void *data)
+{
+	__free_pages((struct page *)data, 1);
+}
+
+static struct page *mk_alloc_page(struct kunit *test, gfp_t gfp)
+{
+	struct page *page = alloc_page(gfp);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	return page;
+}
+
+static void resolution_truth_table(struct kunit *test)
+{
+	const struct mk_tt_param *p = test->param_value;
+	struct mk_balloon *mb;
+	struct mk_zpool *zp;
+	struct page *page;
+	LIST_HEAD(pages);
+
+	switch (p->kind) {
+	case MK_BALLOON:
+	case MK_BALLOON_DEFLATED:
+		mb = mk_balloon_create(test);
+		page = mk_alloc_page(test, GFP_HIGHUSER_MOVABLE);
+		mk_balloon_fill(test, mb, page_to_pfn(page), 1);
+		if (p->kind == MK_BALLOON)
+			break;
+		KUNIT_ASSERT_EQ(test, mk_balloon_deflate(mb, &pages), 1);
+		page = list_first_entry(&pages, struct page, lru);
+		list_del(&page->lru);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, mk_put_page_action, page));
+		KUNIT_EXPECT_EQ(test, mv_balloon_page_dev(page), 0);
+		break;
+	case MK_ZSMALLOC:
+		if (!MV_HAVE_ZS_OBJ_SG)
+			kunit_skip(test,
+				   "precondition: zs_obj_read_sg_begin() missing, the page behind an object is unknown");
+		zp = mk_zpool_create(test, 200, 1, false);
+		page = pfn_to_page(zp->obj[0].pfn[0]);
+		break;
+	case MK_PLAIN:
+	case MK_UPTODATE:
+		page = mk_alloc_page(test, GFP_KERNEL);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, mk_free_page_action, page));
+		if (p->kind == MK_UPTODATE)
+			folio_mark_uptodate(page_folio(page));
+		break;
+	case MK_OFFLINE_NO_OPS:
+		page = mk_alloc_page(test, GFP_KERNEL);
+		__folio_set_offline(page_folio(page));
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, mk_free_offline_action, page));
+		break;
+	case MK_COMPOUND_TAIL:
+		page = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, mk_free_order1_action, page));
+		/* The head's flags are what a tail page's flag tests read. */
+		folio_mark_uptodate(page_folio(page));
+		page++;
+		break;
+	default:
+		KUNIT_FAIL(test, "unknown kind %d", p->kind);
+		return;
+	}
+
+	KUNIT_EXPECT_EQ_MSG(test, mv_page_has_movable_ops(page), p->movable,
+			    "pfn %#lx PageOffline %d", page_to_pfn(page),
+			    PageOffline(page));
+}
+
+/* ---- set_movable_ops() -------------------------------------------------- */
+
+struct mk_reg_param {
+	int type;		/* enum pagetype where it exists */
+	char desc[32];
+};
+
+#if MV_HAVE_SET_MOVABLE_OPS
+static const struct mk_reg_param mk_busy_params[] = {
+	{ PGTY_offline, "offline_balloon" },
+	{ PGTY_zsmalloc, "zsmalloc" },
+};
+
+static const struct mk_reg_param mk_inval_params[] = {
+	{ PGTY_slab, "slab" },
+	{ PGTY_table, "page_table" },
+};
+#else
+static const struct mk_reg_param mk_busy_params[] = { { 0, "unavailable" } };
+#define mk_inval_params mk_busy_params
+#endif
+
+KUNIT_ARRAY_PARAM_DESC(mk_busy, mk_busy_params, desc);
+KUNIT_ARRAY_PARAM_DESC(mk_inval, mk_inval_params, desc);
+
+#if MV_HAVE_SET_MOVABLE_OPS
+static atomic_t mk_fake_calls;
+
+static bool mk_fake_isolate(struct page *page, isolate_mode_t mode)
+{
+	atomic_inc(&mk_fake_calls);
+	return false;
+}
+
+static int mk_fake_migrate(struct page *dst, struct page *src,
+			   enum migrate_mode mode)
+{
+	atomic_inc(&mk_fake_calls);
+	return -EAGAIN;
+}
+
+static void mk_fake_putback(struct page *page)
+{
+	atomic_inc(&mk_fake_calls);
+}
+
+static const struct movable_operations mk_fake_mops = {
+	.isolate_page = mk_fake_isolate,
+	.migrate_page = mk_fake_migrate,
+	.putback_page = mk_fake_putback,
+};
+
+/* Try to register the fake table; undo it at once if that succeeded. */
+static int mk_try_register(enum pagetype type)
+{
+	int ret = set_movable_ops(&mk_fake_mops, type);
+
+	/* Success means the slot was empty: emptying it again restores it. */
+	if (!ret)
+		set_movable_ops(NULL, type);
+	return ret;
+}
+
+/* The real ops of @type still run: a page of that type migrates. */
+static void mk_check_real_ops(struct kunit *test, enum pagetype type)
+{
+	struct mk_balloon *mb;
+	struct mk_zpool *zp;
+	unsigned long *old;
+	unsigned int bad;
+
+	if (type == PGTY_zsmalloc) {
+		if (!MV_HAVE_ZS_OBJ_SG)
+			kunit_skip(test,
+				   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+		zp = mk_zpool_create(test, 200, 16, true);
+		old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, old);
+		KUNIT_EXPECT_EQ(test, mk_zpool_migrate_all(test, zp, old), zp->npfn);
+		KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+				      "%u objects corrupt", bad);
+	} else {
+		mb = mk_balloon_create(test);
+		mk_balloon_fill(test, mb, mk_clean_range(test, 1), 1);
+		KUNIT_EXPECT_EQ(test, mk_migrate_pfn(mk_balloon_slot_pfn(mb, 0)), 0);
+		KUNIT_EXPECT_EQ(test, mk_balloon_calls(mb), 1);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&mk_fake_calls), 0,
+			    "the rejected ops table was called");
+}
+
+static void set_movable_ops_second_registration_busy(struct kunit *test)
+{
+	const struct mk_reg_param *p = test->param_value;
+
+	atomic_set(&mk_fake_calls, 0);
+	KUNIT_EXPECT_EQ(test, mk_try_register(p->type), -EBUSY);
+	mk_check_real_ops(test, p->type);
+}
+
+static void set_movable_ops_other_type_einval(struct kunit *test)
+{
+	const struct mk_reg_param *p = test->param_value;
+
+	atomic_set(&mk_fake_calls, 0);
+	KUNIT_EXPECT_EQ(test, mk_try_register(p->type), -EINVAL);
+	KUNIT_EXPECT_EQ(test, set_movable_ops(NULL, p->type), -EINVAL);
+	mk_check_real_ops(test, PGTY_offline);
+}
+#else
+static void set_movable_ops_second_registration_busy(struct kunit *test)
+{
+	kunit_skip(test,
+		   "precondition: no set_movable_ops() in this kernel (added in 6.17)");
+}
+
+#define set_movable_ops_other_type_einval set_movable_ops_second_registration_busy
+#endif /* MV_HAVE_SET_MOVABLE_OPS */
+
+/* ---- which ops table ran: kprobes -------------------------------------- */
+
+enum { MK_B_ISO, MK_B_MIG, MK_B_PUT, MK_Z_ISO, MK_Z_MIG, MK_Z_PUT, MK_NPROBES };
+
+struct mk_probe {
+	const char *sym;
+	unsigned int arg;	/* which argument is the page under migration */
+	atomic_t hits;
+#if IS_ENABLED(CONFIG_KPROBES)
+	struct kprobe kp;
+#endif
+};
+
+static struct mk_probe mk_probes[MK_NPROBES] = {
+	[MK_B_ISO] = { "balloon_page_isolate", 0 },
+	[MK_B_MIG] = { "balloon_page_migrate", 1 },
+	[MK_B_PUT] = { "balloon_page_putback", 0 },
+	[MK_Z_ISO] = { "zs_page_isolate", 0 },
+	[MK_Z_MIG] = { "zs_page_migrate", 1 },
+	[MK_Z_PUT] = { "zs_page_putback", 0 },
+};
+
+static unsigned long mk_probe_pfn;
+
+struct mk_ops_param {
+	bool zsmalloc;
+	char desc[16];
+};
+
+static const struct mk_ops_param mk_ops_params[] = {
+	{ false, "balloon" },
+	{ true, "zsmalloc" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(mk_ops, mk_ops_params, desc);
+
+#if IS_ENABLED(CONFIG_KPROBES) && IS_ENABLED(CONFIG_HAVE_REGS_AND_STACK_ACCESS_API)
+static int mk_probe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct mk_probe *p = container_of(kp, struct mk_probe, kp);
+	struct page *page;
+
+	page = (struct page *)regs_get_kernel_argument(regs, p->arg);
+	if (page && page_to_pfn(page) == READ_ONCE(mk_probe_pfn))
+		atomic_inc(&p->hits);
+	return 0;
+}
+
+static void mk_unregister_probes(void *data)
+{
+	unsigned int i, n = (unsigned long)data;
+
+	WRITE_ONCE(mk_probe_pfn, 0);
+	for (i = 0; i < n; i++)
+		unregister_kprobe(&mk_probes[i].kp);
+}
+
+static void mk_register_probes(struct kunit *test)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < MK_NPROBES; i++) {
+		memset(&mk_probes[i].kp, 0, sizeof(mk_probes[i].kp));
+		mk_probes[i].kp.symbol_name = mk_probes[i].sym;
+		mk_probes[i].kp.pre_handler = mk_probe_pre;
+		atomic_set(&mk_probes[i].hits, 0);
+		ret = register_kprobe(&mk_probes[i].kp);
+		if (ret) {
+			mk_unregister_probes((void *)(unsigned long)i);
+			kunit_skip(test, "precondition: kprobe on %s failed: %d",
+				   mk_probes[i].sym, ret);
+		}
+	}
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, mk_unregister_probes,
+						  (void *)(unsigned long)MK_NPROBES));
+}
+
+static unsigned int mk_hits(unsigned int i)
+{
+	return atomic_read(&mk_probes[i].hits);
+}
+
+static void migration_runs_ops_of_page_type(struct kunit *test)
+{
+	const struct mk_ops_param *p = test->param_value;
+	unsigned int own = p->zsmalloc ? MK_Z_ISO : MK_B_ISO;
+	unsigned int other = p->zsmalloc ? MK_B_ISO : MK_Z_ISO;
+	struct mk_balloon *mb;
+	struct mk_zpool *zp;
+	unsigned int calls;
+	struct page *page;
+	unsigned long pfn;
+
+	if (!MV_HAVE_ZS_OBJ_SG)
+		kunit_skip(test,
+			   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+	/*
+	 * A page of each type exists; only the target may see any ops call.
+	 * Both clean ranges are taken before either page becomes movable:
+	 * alloc_contig_pages() would move a movable page out of its way.
+	 */
+	mb = mk_balloon_create(test);
+	page = pfn_to_page(mk_clean_range(test, 1));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, mk_free_page_action, page));
+	zp = mk_zpool_create(test, 200, 16, true);
+	kunit_remove_action(test, mk_free_page_action, page);
+	mk_balloon_fill(test, mb, page_to_pfn(page), 1);
+	pfn = p->zsmalloc ? zp->pfns[0] : mk_balloon_slot_pfn(mb, 0);
+
+	mk_register_probes(test);
+	calls = mk_balloon_calls(mb);
+	WRITE_ONCE(mk_probe_pfn, pfn);
+	KUNIT_EXPECT_EQ(test, mk_migrate_pfn(pfn), 0);
+	WRITE_ONCE(mk_probe_pfn, 0);
+
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(own), 1, "%s", mk_probes[own].sym);
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(own + 1), 1, "%s", mk_probes[own + 1].sym);
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(own + 2), 0, "%s", mk_probes[own + 2].sym);
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(other), 0, "%s", mk_probes[other].sym);
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(other + 1), 0, "%s", mk_probes[other + 1].sym);
+	KUNIT_EXPECT_EQ_MSG(test, mk_hits(other + 2), 0, "%s", mk_probes[other + 2].sym);
+	KUNIT_EXPECT_EQ(test, mk_balloon_calls(mb) - calls, p->zsmalloc ? 0 : 1);
+}
+#else
+static void migration_runs_ops_of_page_type(struct kunit *test)
+{
+	kunit_skip(test,
+		   "precondition: CONFIG_KPROBES (with regs_get_kernel_argument()) is off: the ops table that ran is not observable");
+}
+#endif
+
+static struct kunit_case movops_resolution_cases[] = {
+	KUNIT_CASE_PARAM(resolution_truth_table, mk_tt_gen_params),
+	KUNIT_CASE_PARAM(set_movable_ops_second_registration_busy, mk_busy_gen_params),
+	KUNIT_CASE_PARAM(set_movable_ops_other_type_einval, mk_inval_gen_params),
+	KUNIT_CASE_PARAM(migration_runs_ops_of_page_type, mk_ops_gen_params),
+	{}
+};
+
+static struct kunit_suite movops_resolution_suite = {
+	.name = "movops_resolution",
+	.test_cases = movops_resolution_cases,
+};
+
+kunit_test_suites(&movops_resolution_suite);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zsmalloc_test.c - movops_zsmalloc: objects of several size classes, the
+ * targeted migration of every page behind them, data intact, PFNs changed.
+ */
+#include "movops_kunit.h"
+
+struct mk_zs_param {
+	unsigned int size;		/* 0: the first huge class */
+	char desc[32];
+};
+
+static const struct mk_zs_param mk_zs_params[] = {
+	{ 32, "size_32" },
+	{ 200, "size_200" },
+	{ 1000, "size_1000" },
+	{ 2500, "size_2500_page_crossing" },
+	{ 0, "huge_class" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(mk_zs, mk_zs_params, desc);
+
+/* Enough objects to fill a few pages, whatever the class. */
+static unsigned int mk_zs_nobj(unsigned int size)
+{
+	if (!size)
+		return 8;
+	return clamp_t(unsigned int, 4 * PAGE_SIZE / size, 8, MK_ZS_MAX_OBJS);
+}
+
+static void zs_targeted_migration_keeps_data(struct kunit *test)
+{
+	const struct mk_zs_param *p = test->param_value;
+	unsigned int i, j, k, stale = 0, bad;
+	unsigned long pages, *old;
+	struct mk_zpool *zp;
+
+	if (!MV_HAVE_ZS_OBJ_SG)
+		kunit_skip(test,
+			   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+
+	zp = mk_zpool_create(test, p->size, mk_zs_nobj(p->size), true);
+	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u objects corrupt before any migration", bad);
+	KUNIT_ASSERT_GT(test, zp->npfn, 0);
+	kunit_info(test, "%u objects of %u bytes on %u pages, %u from the primed range\n",
+		   zp->nobj, zp->size, zp->npfn, zp->in_prime);
+	pages = zs_get_total_pages(zp->pool);
+	old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+
+	KUNIT_EXPECT_EQ(test, mk_zpool_migrate_all(test, zp, old), zp->npfn);
+	for (i = 0; i < zp->nobj; i++)
+		for (j = 0; j < 2; j++)
+			for (k = 0; zp->obj[i].pfn[j] && k < zp->npfn; k++)
+				stale += zp->obj[i].pfn[j] == old[k];
+	KUNIT_EXPECT_EQ_MSG(test, stale, 0, "objects still on a migrated-from page");
+	KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u of %u objects corrupt after migration", bad, zp->nobj);
+	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), pages);
+}
+
+static struct kunit_case movops_zsmalloc_cases[] = {
+	KUNIT_CASE_PARAM(zs_targeted_migration_keeps_data, mk_zs_gen_params),
+	{}
+};
+
+static struct kunit_suite movops_zsmalloc_suite = {
+	.name = "movops_zsmalloc",
+	.test_cases = movops_zsmalloc_cases,
+};
+
+kunit_test_suites(&movops_zsmalloc_suite);
