@@ -103,7 +103,7 @@ scenario_kunit() {
 	# kunit.filter_glob that matches nothing) kept it out of debugfs; let
 	# the module's copy run.
 	glob=/sys/module/kunit/parameters/filter_glob
-	[ ! -w "$glob" ] || echo '*' > "$glob"
+	[ ! -w "$glob" ] || printf '*' > "$glob"	# no newline: it would be part of the glob
 	if ! err=$(insmod "$ko" 2>&1); then
 		ktap_fail movops_kunit_load "insmod: $err"
 		return
