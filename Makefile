@@ -19,7 +19,9 @@ BUILD   := $(CURDIR)/build
 RESULTS ?= $(BUILD)/results/$(KVER)
 KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
 KDIR    ?= $(KERNEL)
-INITRD  := $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
+INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
+KERNEL_IMAGE ?= $(KERNEL)/arch/x86/boot/bzImage
+QEMU    ?= qemu-system-x86_64
 PHASES  := $(RESULTS)/phases.tsv
 PHASE   := scripts/phase.sh $(PHASES)
 export RESULTS
@@ -47,7 +49,7 @@ check: test lint
 	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail || rc=1; \
 	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=zs_corrupt || rc=1; \
 	$(MAKE) --no-print-directory kunit || rc=1; \
-	python3 scripts/summary.py --host $(BUILD)/results/host-tests.json \
+	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
 		$(BUILD)/results/$(KVER)-inject-balloon_fail \
 		$(BUILD)/results/$(KVER)-inject-zs_corrupt || rc=1; \
@@ -59,8 +61,12 @@ test tests:
 setup:
 	@$(PHASE) setup scripts/setup-host.sh
 
+# A run starts from an empty results directory: nothing stale can pass.
 phases-reset:
-	@mkdir -p $(RESULTS) && : > $(PHASES)
+	@mkdir -p $(RESULTS) && touch $(RESULTS)/.writable 2>/dev/null && rm -f $(RESULTS)/.writable || \
+		{ echo "movops: results directory $(RESULTS) is not writable" >&2; exit 1; }
+	@rm -f $(addprefix $(RESULTS)/,console.log runner.ktap vm.json results.ktap results.json counters.txt)
+	@: > $(PHASES)
 
 kernel: setup
 	@$(PHASE) kernel scripts/build-kernel.sh > /dev/null
@@ -74,11 +80,11 @@ initramfs:
 	@scripts/mkinitramfs.sh $(INITRD)
 
 boot:
-	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL)/arch/x86/boot/bzImage \
+	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
 		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) \
-		--probe-cache $(MOVOPS_CACHE)/accel.json || true
+		--probe-cache $(MOVOPS_CACHE)/accel.json || [ $$? -ne 130 ]
 
 verdict:
 	@python3 scripts/verdict.py --console $(RESULTS)/console.log \
