@@ -198,13 +198,18 @@ def main():
                     help='print the accelerator ACCEL=auto would use, and exit')
     args = ap.parse_args()
 
+    problem = None
     if not shutil.which(args.qemu):
-        print(f'movops: {args.qemu} not found (install qemu-system-x86)', file=sys.stderr)
-        return 125
+        problem = f'{args.qemu} not found (install qemu-system-x86)'
     for path in (args.kernel, args.initrd):
         if path and not os.path.isfile(path):
-            print(f'movops: {path} does not exist', file=sys.stderr)
-            return 125
+            problem = problem or f'{path} does not exist'
+    if problem and not args.probe_only:
+        print(f'movops: cannot boot: {problem}', file=sys.stderr)
+        if args.record:
+            with open(args.record, 'w') as f:
+                json.dump({'ended': f'could not start QEMU: {problem}'}, f)
+        return 125
     if args.probe_only:
         accel, why = (probe_kvm(args, args.probe_cache) if args.accel == 'auto'
                       else (args.accel, 'ACCEL=' + args.accel))
@@ -278,10 +283,12 @@ def main():
                 record['ended'] = 'poweroff'
                 status = 0
             else:
-                record['ended'] = f'qemu exited {proc.returncode}'
+                rc = proc.returncode
+                how = (f'QEMU was killed by signal {-rc} ({signal.Signals(-rc).name})'
+                       if rc < 0 else f'QEMU exited with status {rc}')
+                record['ended'] = how + (f': {err[-300:]}' if err else '')
                 record['qemu_stderr'] = err[-2000:]
-                print(f'movops: QEMU exited {proc.returncode}: {err[-2000:]}',
-                      file=sys.stderr)
+                print(f'movops: {record["ended"]}', file=sys.stderr)
         else:
             status = 124
             print(f'movops: guest did not finish within TIMEOUT={args.timeout:g}s; QEMU killed',
