@@ -31,7 +31,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	shell inject-check lint kunit kunit-install kunit-uninstall clean distclean
+	shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -95,6 +95,16 @@ verdict:
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
 	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+
+# Every supported version side by side, each from its cached build.
+MATRIX_KVERS ?= 6.12 7.3
+matrix:
+	@rc=0; for v in $(MATRIX_KVERS); do \
+		$(MAKE) --no-print-directory run KVER=$$v RESULTS=$(BUILD)/results/$$v || rc=1; \
+		$(MAKE) --no-print-directory kunit KVER=$$v RESULTS=$(BUILD)/results/$$v || rc=1; \
+	done; \
+	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX_KVERS),$(v)=$(BUILD)/results/$(v)) || rc=1; \
+	exit $$rc
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.
 lint: kernel
