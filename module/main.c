@@ -416,6 +416,8 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "last_zs_migrated", mv.last_zs_migrated);
 	mv_put(m, "last_zs_objects", mv.last_zs_objects);
 	mv_put(m, "last_zs_objects_moved", mv.last_zs_objects_moved);
+	mv_put(m, "last_balloon_error", mv.last_balloon_error);
+	mv_put(m, "last_zs_error", mv.last_zs_error);
 	mv_put(m, "inject", READ_ONCE(mv.inject));
 	mv_put(m, "compact_target_blocks", mv.ct_n);
 	mv_put(m, "pageblock_pages", pageblock_nr_pages);
@@ -457,7 +459,7 @@ static int mv_blocks_show(struct seq_file *m, void *v)
 	for (i = 0; i < mv.bheld; i++)
 		ids[n++] = mv.bpages[i]->pfn / per_block;
 	spin_unlock(&mv.track_lock);
-	mv_zs_refresh_pfns();
+	mv_zs_refresh_pfns(false);
 	for (i = 0; i < mv.zheld; i++)
 		for (k = 0; k < 2; k++)
 			if (mv.zobjs[i].pfn[k])

@@ -6,9 +6,11 @@
  * the set_movable_ops() checks.
  */
 #include <linux/bsearch.h>
+#include <linux/delay.h>
 #include <linux/hugetlb.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mmzone.h>
+#include <linux/sched/signal.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -98,8 +100,8 @@ static void mv_expect_movable_ops(struct page *page, bool want)
 	mv_inc(MV_C_has_movable_ops_checked);
 	if (mv_page_has_movable_ops(page) != want) {
 		mv_inc(MV_C_has_movable_ops_bad);
-		pr_warn("movops: page_has_movable_ops(pfn %#lx) != %d\n",
-			page_to_pfn(page), want);
+		pr_warn_ratelimited("movops: page_has_movable_ops(pfn %#lx) != %d\n",
+				    page_to_pfn(page), want);
 	}
 }
 
@@ -124,22 +126,26 @@ static bool mv_ebusy_explained(enum mv_pb_class before, unsigned long pfn)
 	return mv_classify(pfn) != MV_PB_CLEAN;
 }
 
+/*
+ * A held balloon page must be PageOffline with movable ops.  Our callback
+ * records the new PFN a moment before balloon_page_migrate() types the new
+ * page, so a page caught mid-migration is looked at again before counting.
+ */
 static void mv_check_balloon_page(struct mv_bpage *e)
 {
-	unsigned long pfn = mv_bpage_pfn(e, NULL);
-	struct page *page = pfn_to_page(pfn);
+	struct page *page;
+	unsigned int tries;
 
 	mv_inc(MV_C_has_movable_ops_checked);
-	if (PageOffline(page) && mv_page_has_movable_ops(page))
-		return;
-	/* Moved under us by compaction?  Look again at its new home. */
-	cond_resched();
-	page = pfn_to_page(mv_bpage_pfn(e, NULL));
-	if (!PageOffline(page) || !mv_page_has_movable_ops(page)) {
-		mv_inc(MV_C_has_movable_ops_bad);
-		pr_warn("movops: held balloon page %#lx lacks movable ops\n",
-			page_to_pfn(page));
+	for (tries = 0; tries < 20; tries++) {
+		page = pfn_to_page(mv_bpage_pfn(e, NULL));
+		if (PageOffline(page) && mv_page_has_movable_ops(page))
+			return;
+		usleep_range(100, 200);
 	}
+	mv_inc(MV_C_has_movable_ops_bad);
+	pr_warn_ratelimited("movops: held balloon page %#lx lacks movable ops\n",
+			    page_to_pfn(page));
 }
 
 /* One targeted round over every held balloon page. */
@@ -152,6 +158,8 @@ int mv_migrate_balloon(void)
 	int ret;
 
 	for (i = 0; i < mv.bheld; i++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		e = mv.bpages[i];
 		mv_check_balloon_page(e);
 		pfn = mv_bpage_pfn(e, &moves0);
@@ -177,6 +185,7 @@ int mv_migrate_balloon(void)
 				mv_inc(MV_C_balloon_ebusy_unexplained);
 		} else {
 			mv_inc(MV_C_balloon_errors);
+			mv.last_balloon_error = ret;
 		}
 		cond_resched();
 	}
@@ -226,7 +235,7 @@ int mv_migrate_zs(void)
 	targets = old + 2 * mv.zheld;
 	moved = targets + 2 * mv.zheld;
 
-	mv_zs_refresh_pfns();
+	mv_zs_refresh_pfns(true);
 	for (i = 0; i < mv.zheld; i++) {
 		for (k = 0; k < 2; k++) {
 			old[2 * i + k] = mv.zobjs[i].pfn[k];
@@ -240,9 +249,8 @@ int mv_migrate_zs(void)
 			targets[k++] = targets[i];
 	n = k;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !fatal_signal_pending(current); i++) {
 		pfn = targets[i];
-		mv_expect_movable_ops(pfn_to_page(pfn), true);
 		cls = mv_classify_pageblock(pfn);
 		if (cls == MV_PB_CLEAN)
 			clean++;
@@ -263,12 +271,13 @@ int mv_migrate_zs(void)
 				mv_inc(MV_C_zs_ebusy_unexplained);
 		} else {
 			mv_inc(MV_C_zs_errors);
+			mv.last_zs_error = ret;
 		}
 		cond_resched();
 	}
 
 	/* moved[] is sorted: targets[] was walked in order. */
-	mv_zs_refresh_pfns();
+	mv_zs_refresh_pfns(false);
 	for (i = 0; i < mv.zheld; i++) {
 		expect = false;
 		ok = true;
@@ -296,7 +305,7 @@ int mv_migrate_zs(void)
 	mv.last_zs_objects_moved = objs_moved;
 	mv.last_zs_movable_zone = movable;
 	kvfree(old);
-	return 0;
+	return i < n ? -EINTR : 0;
 }
 
 /* page_has_movable_ops() on pages that must say no. */
@@ -400,7 +409,7 @@ void mv_snapshot(void)
 		e->snap_moves = e->moves;
 	}
 	spin_unlock(&mv.track_lock);
-	mv_zs_refresh_pfns();
+	mv_zs_refresh_pfns(false);
 	for (i = 0; i < mv.zheld; i++) {
 		o = &mv.zobjs[i];
 		o->snap_pfn[0] = o->pfn[0];
@@ -432,7 +441,7 @@ unsigned long mv_moved_since_snapshot_zs(void)
 	struct mv_zobj *o;
 	unsigned int i;
 
-	mv_zs_refresh_pfns();
+	mv_zs_refresh_pfns(false);
 	for (i = 0; i < mv.zheld; i++) {
 		o = &mv.zobjs[i];
 		if (o->pfn[0] != o->snap_pfn[0] || o->pfn[1] != o->snap_pfn[1])

@@ -162,6 +162,7 @@ struct mv_state {
 	unsigned long last_zs_targets, last_zs_clean, last_zs_migrated;
 	unsigned long last_zs_objects, last_zs_objects_moved;
 	unsigned long last_zs_movable_zone;
+	int last_balloon_error, last_zs_error;	/* last errno other than -EBUSY */
 
 	/* set_movable_ops() checks, done once at load. */
 	bool smo_checked;
@@ -199,7 +200,7 @@ int mv_zs_init(void);
 void mv_zs_exit(void);
 int mv_zs_alloc(unsigned int n, unsigned int size);
 int mv_zs_free(unsigned int n);
-void mv_zs_refresh_pfns(void);
+void mv_zs_refresh_pfns(bool check);
 unsigned int mv_zs_verify(void);
 int mv_zs_corrupt(void);
 void mv_zs_uncorrupt(void);

@@ -127,17 +127,33 @@ static inline void mv_zs_write(struct zs_pool *pool, unsigned long handle,
 
 #endif
 
+static inline bool mv_zs_page_typed(struct page *page)
+{
+	return PageZsmalloc(page) && mv_page_has_movable_ops(page);
+}
+
 #if MV_HAVE_ZS_OBJ_SG
-/* PFNs of the (one or two) pages holding an object; pfns[1] = 0 if one. */
-static inline void mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
+/*
+ * PFNs of the (one or two) pages holding an object; pfns[1] = 0 if one.
+ * Returns whether those pages are zsmalloc pages with movable ops, tested
+ * while the zspage is read-locked so that migration cannot swap them.
+ */
+static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
 				  size_t len, unsigned long pfns[2])
 {
 	struct scatterlist sg[2];
+	bool typed;
 
 	zs_obj_read_sg_begin(pool, handle, sg, len);
 	pfns[0] = page_to_pfn(sg_page(&sg[0]));
-	pfns[1] = sg_is_last(&sg[0]) ? 0 : page_to_pfn(sg_page(&sg[1]));
+	typed = mv_zs_page_typed(sg_page(&sg[0]));
+	pfns[1] = 0;
+	if (!sg_is_last(&sg[0])) {
+		pfns[1] = page_to_pfn(sg_page(&sg[1]));
+		typed = typed && mv_zs_page_typed(sg_page(&sg[1]));
+	}
 	zs_obj_read_sg_end(pool, handle);
+	return typed;
 }
 #else
 /*
@@ -146,11 +162,12 @@ static inline void mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
  * copy); a port must find them another way.  Until then no PFN is
  * reported and targeted zsmalloc migration has nothing to aim at.
  */
-static inline void mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
+static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
 				  size_t len, unsigned long pfns[2])
 {
 	pfns[0] = 0;
 	pfns[1] = 0;
+	return true;
 }
 #endif
 

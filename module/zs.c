@@ -64,17 +64,31 @@ static void mv_zs_fill(u8 *p, unsigned int id, unsigned int size)
 	put_unaligned_le32(jhash(p, size - 4, id), p + size - 4);
 }
 
-static void mv_zs_obj_refresh(struct mv_zobj *o)
+static bool mv_zs_obj_refresh(struct mv_zobj *o)
 {
-	mv_zs_obj_pfns(mv.pool, o->handle, o->size, o->pfn);
+	return mv_zs_obj_pfns(mv.pool, o->handle, o->size, o->pfn);
 }
 
-void mv_zs_refresh_pfns(void)
+/*
+ * Re-read the pages behind every object.  With @check, also count the
+ * page_has_movable_ops() truth-table check on them (done under the
+ * zspage lock, so a concurrent migration cannot make it a false alarm).
+ */
+void mv_zs_refresh_pfns(bool check)
 {
 	unsigned int i;
+	bool typed;
 
 	for (i = 0; i < mv.zheld; i++) {
-		mv_zs_obj_refresh(&mv.zobjs[i]);
+		typed = mv_zs_obj_refresh(&mv.zobjs[i]);
+		if (check) {
+			mv_inc(MV_C_has_movable_ops_checked);
+			if (!typed) {
+				mv_inc(MV_C_has_movable_ops_bad);
+				pr_warn_ratelimited("movops: held zsmalloc object %u: page without movable ops\n",
+						    mv.zobjs[i].id);
+			}
+		}
 		if (!(i & 255))
 			cond_resched();
 	}
