@@ -252,6 +252,15 @@ static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
 	unsigned int tries;
 
 	for (tries = 0; tries < MV_DEQUEUE_TRIES; tries++) {
+		/*
+		 * Belt and braces against our own bookkeeping: with no page
+		 * listed and none isolated, balloon_page_dequeue() BUG()s.
+		 * Only our dequeue can lead from any other state to that one.
+		 */
+		if (list_empty(&dev->pages) && !READ_ONCE(dev->isolated_pages)) {
+			mv_inc(MV_C_balloon_errors);
+			return NULL;
+		}
 		page = balloon_page_dequeue(dev);
 		if (page)
 			return page;
