@@ -1,0 +1,123 @@
+"""verdict.py on recorded guest logs (tests/test_data/README.md says where
+each came from). Every case runs the command as the Makefile does."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, 'test_data')
+VERDICT = os.path.join(os.path.dirname(HERE), 'scripts', 'verdict.py')
+
+
+def data(name):
+    return os.path.join(DATA, name)
+
+
+class Verdict(unittest.TestCase):
+    def verdict(self, console, ktap=None, ended='poweroff', expect_fail='',
+                ktap_text=None):
+        with tempfile.TemporaryDirectory() as out:
+            rec = os.path.join(out, 'vm.json')
+            with open(rec, 'w') as f:
+                json.dump({'ended': ended, 'boot_s': 1.5, 'tests_s': 2.5}, f)
+            if ktap_text is not None:
+                ktap = os.path.join(out, 'runner.ktap')
+                with open(ktap, 'w') as f:
+                    f.write(ktap_text)
+            argv = [sys.executable, VERDICT, '--console', console,
+                    '--vm-record', rec, '--out', out, '--kver', 'test',
+                    '--expect-fail', expect_fail]
+            if ktap:
+                argv += ['--ktap', ktap]
+            p = subprocess.run(argv, capture_output=True, text=True)
+            with open(os.path.join(out, 'results.json')) as f:
+                res = json.load(f)
+            with open(os.path.join(out, 'counters.txt')) as f:
+                counters = f.read()
+            return p.returncode, res, p.stdout, counters
+
+    def test_passing_log_passes(self):
+        rc, res, out, counters = self.verdict(data('pass-console.log'),
+                                              data('pass-runner.ktap'))
+        self.assertEqual(rc, 0, res['reasons'])
+        self.assertEqual(res['verdict'], 'pass')
+        self.assertEqual(res['summary']['fail'], 0)
+        self.assertGreater(res['summary']['pass'], 10)
+        self.assertIn('balloon_held', counters)
+        self.assertIn('movops test: PASS', out)
+        self.assertEqual(res['phases_s'], {'boot': 1.5, 'tests': 2.5})
+
+    def test_failing_log_fails_naming_the_tests(self):
+        rc, res, out, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'))
+        self.assertEqual(rc, 1)
+        self.assertIn('compaction_moved_ours failed', res['reasons'])
+        self.assertIn('movops_kunit_load failed', res['reasons'])
+        self.assertEqual(res['summary']['fail'], 2)
+        self.assertRegex(out, r'compaction_moved_ours\s+FAIL')
+
+    def test_panic_fails_and_shows_it(self):
+        rc, res, out, _ = self.verdict(data('panic-console.log'), ktap_text='')
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('panic' in r for r in res['reasons']), res['reasons'])
+        self.assertIn('sysrq triggered crash', out)     # the console tail
+
+    def test_truncated_log_fails(self):
+        with open(data('fail-runner.ktap')) as f:
+            lines = f.readlines()
+        rc, res, _, _ = self.verdict(data('fail-console.log'),
+                                     ktap_text=''.join(lines[:60]))
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('no test plan' in r for r in res['reasons']), res['reasons'])
+        self.assertTrue(any('did not finish' in r for r in res['reasons']), res['reasons'])
+
+    def test_warning_with_all_tests_passing_fails(self):
+        rc, res, _, _ = self.verdict(data('warning-console.log'), data('pass-runner.ktap'))
+        self.assertEqual(rc, 1)
+        self.assertEqual(res['summary']['fail'], 0)
+        self.assertTrue(any(r.startswith('kernel warning') for r in res['reasons']),
+                        res['reasons'])
+        self.assertTrue(any(s['kind'] == 'warning' and 'lkdtm_WARNING' in s['text']
+                            for s in res['splats']), res['splats'])
+
+    def test_hang_fails_on_timeout(self):
+        rc, res, _, _ = self.verdict(data('hang-console.log'), ktap_text='', ended='timeout')
+        self.assertEqual(rc, 1)
+        self.assertIn('guest did not power off by itself: timeout', res['reasons'])
+
+    def test_expected_failures_must_be_exact(self):
+        both = 'compaction_moved_ours,movops_kunit_load'
+        rc, res, _, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'),
+                                     expect_fail=both)
+        self.assertEqual(rc, 0, res['reasons'])
+        rc, res, _, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'),
+                                     expect_fail='compaction_moved_ours')
+        self.assertEqual(rc, 1)
+        rc, res, _, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'),
+                                     expect_fail=both + ',movops_load')
+        self.assertIn('movops_load was expected to fail but is pass', res['reasons'])
+        rc, res, _, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'),
+                                     expect_fail=both + ',no_such_test')
+        self.assertIn('no_such_test was expected to fail but did not run', res['reasons'])
+
+    def test_skip_needs_a_reason(self):
+        base = 'KTAP version 1\nok 1 a\nok 2 b # SKIP\n1..2\n# movops-done failed=0\n'
+        rc, res, _, _ = self.verdict(data('pass-console.log'), ktap_text=base)
+        self.assertEqual(rc, 1)
+        self.assertIn('b skipped without a reason', res['reasons'])
+        rc, res, _, _ = self.verdict(data('pass-console.log'),
+                                     ktap_text=base.replace('# SKIP', '# SKIP no kprobes'))
+        self.assertEqual(rc, 0, res['reasons'])
+        self.assertEqual(res['summary'], {'pass': 1, 'fail': 0, 'skip': 1})
+
+    def test_nothing_ran(self):
+        rc, res, _, _ = self.verdict(data('pass-console.log'),
+                                     ktap_text='KTAP version 1\n1..0\n# movops-done failed=0\n')
+        self.assertEqual(rc, 1)
+        self.assertIn('no test ran', res['reasons'])
+
+
+if __name__ == '__main__':
+    unittest.main()
