@@ -15,11 +15,42 @@ else
 fi
 frags="$TOP/scripts/kconfig/base.config $TOP/scripts/kconfig/$KVER.config"
 [ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
-# The harness's own copy of a Debian tree always carries the KUnit hook, so
-# that one build serves the VM runs and kunit.py alike. A KSRC tree is hooked
-# only by 'make kunit-install'.
+
+OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id
+mkdir -p "$OBJ" "$BUILD"
+# One configure-and-build at a time per build directory (two clones, or a
+# 'make run' beside a 'make kunit', share it). A caller that holds the lock
+# already (kunit-run.sh, around kunit.py) says so with MOVOPS_LOCKED=1.
+if [ -z "${MOVOPS_LOCKED:-}" ]; then
+	exec 9> "$OBJ.lock"
+	flock 9
+fi
+
+# sync_src FROM TO: make TO's C sources and Kbuild files equal FROM's,
+# touching only files whose content differs (make then rebuilds exactly those).
+sync_src() {
+	mkdir -p "$2"
+	for f in "$2"/* "$2"/.kunitconfig; do
+		[ ! -f "$f" ] || [ -f "$1/${f##*/}" ] || rm -f "$f"
+	done
+	for f in "$1"/*.c "$1"/*.h "$1"/Kconfig "$1"/Kbuild "$1"/.kunitconfig; do
+		case $f in *.mod.c) continue ;; esac
+		[ -f "$f" ] || continue
+		cmp -s "$f" "$2/${f##*/}" || cp "$f" "$2/${f##*/}"
+	done
+}
+
+# The harness's own Debian tree always carries the KUnit hook, so that one
+# build serves the VM runs and kunit.py alike. The tree is shared by every
+# clone on the machine, so the hook points at a copy of this clone's suite
+# (and the module/ headers it includes), synced under the lock, not at the
+# clone itself: two clones can never mix. A KSRC tree is hooked only by
+# 'make kunit-install', and then at that clone's kunit/.
 if [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
-	"$TOP/scripts/kunit-hook.sh" install "$SRC"
+	hook=$MOVOPS_CACHE/hook/$KVER-$id
+	sync_src "$TOP/kunit" "$hook/kunit"
+	sync_src "$TOP/module" "$hook/module"
+	"$TOP/scripts/kunit-hook.sh" install "$SRC" "$hook/kunit"
 fi
 if "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null 2>&1; then
 	frags="$frags $TOP/kunit/.kunitconfig"
@@ -27,13 +58,6 @@ fi
 for f in $frags; do
 	[ -f "$f" ] || die "no config fragment $f (KVER=$KVER FLAVOR=$FLAVOR)"
 done
-
-OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id
-mkdir -p "$OBJ" "$BUILD"
-# One configure-and-build at a time per build directory (two clones, or a
-# 'make run' beside a 'make kunit', share it).
-exec 9> "$OBJ.lock"
-flock 9
 kmake() {
 	make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
 }

@@ -17,8 +17,13 @@ frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$TOP/scripts
 [ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
 
 rc=0
+# kunit.py runs its own make in the shared build directory: under the build
+# lock, after build-kernel.sh has synced this clone's suite into the hook
+# again, so another clone's build cannot slip in between.
 # shellcheck disable=SC2086
-PATH="$bin:$PATH" MOVOPS_ACCEL=$accel python3 "$SRC/tools/testing/kunit/kunit.py" run \
+PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 flock "$OBJ.lock" sh -c \
+	'"$1/scripts/build-kernel.sh" > /dev/null && shift && exec "$@"' sh "$TOP" \
+	python3 "$SRC/tools/testing/kunit/kunit.py" run \
 	--build_dir="$OBJ" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
 	$frags --kunitconfig="$TOP/kunit/.kunitconfig" \
 	--jobs="$(nproc)" --timeout="${TIMEOUT:-300}" \
