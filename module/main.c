@@ -568,6 +568,7 @@ static int __init movops_init(void)
 	for (i = 0; i < ARRAY_SIZE(mv_files); i++)
 		debugfs_create_file(mv_files[i].name, 0600, mv_dir, NULL,
 				    mv_files[i].fops);
+	mv_bench_init(mv_dir);
 	pr_info("movops: loaded (balloon cap %u, zs cap %u, probes %d, set_movable_ops checked %d bad %d)\n",
 		mv.bcap, mv.zcap, mv.probes, mv.smo_checked, mv.smo_bad);
 	return 0;

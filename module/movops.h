@@ -220,6 +220,10 @@ void mv_check_set_movable_ops(void);
 int mv_compact_target(unsigned int n);
 void mv_compact_target_exit(void);
 
+/* bench.c */
+struct dentry;
+void mv_bench_init(struct dentry *dir);
+
 /* probes.c */
 int mv_probes_init(void);
 void mv_probes_exit(void);

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench.c - timed targeted migration for "make bench".
+ *
+ * Each page is migrated the same way, whatever owns it: alloc_contig_range()
+ * over its one PFN, then free_contig_range().  Only that call is timed, so
+ * the balloon and zsmalloc rates compare with the rate of ordinary
+ * anonymous pages, whose PFNs user space reads from /proc/self/pagemap.
+ *
+ * debugfs movops/bench, root only:
+ *   write "balloon"    one timed round over every held balloon page
+ *   write "zsmalloc"   one timed round over every page behind a held object
+ *   write "pfn N"      migrate whatever sits at PFN N (counted as "anon")
+ *   write "reset"      zero the figures
+ *   read               "<kind> tries T moved M ebusy B errors E ns NS bad X"
+ *                      per kind: balloon, zsmalloc, anon
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/memory_hotplug.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "movops.h"
+
+enum mv_bench_kind { MV_BK_BALLOON, MV_BK_ZS, MV_BK_ANON, MV_BK_NR };
+
+static const char * const mv_bench_names[MV_BK_NR] = {
+	[MV_BK_BALLOON] = "balloon",
+	[MV_BK_ZS] = "zsmalloc",
+	[MV_BK_ANON] = "anon",
+};
+
+/* Under mv.lock. */
+static struct mv_bench_stat {
+	unsigned long tries, moved, ebusy, errors, bad;
+	u64 ns;
+} mv_bench[MV_BK_NR];
+
+/* Migrate the page at @pfn; only the migration itself is timed. */
+static int mv_bench_pfn(struct mv_bench_stat *s, unsigned long pfn)
+{
+	u64 t0;
+	int ret;
+
+	s->tries++;
+	t0 = ktime_get_ns();
+	ret = mv_alloc_contig_range(pfn, pfn + 1, GFP_KERNEL | __GFP_NOWARN);
+	if (!ret)
+		free_contig_range(pfn, 1);
+	s->ns += ktime_get_ns() - t0;
+	if (ret == -EBUSY)
+		s->ebusy++;
+	else if (ret)
+		s->errors++;
+	return ret;
+}
+
+/* A balloon page moved if our migratepage callback saw it go elsewhere. */
+static int mv_bench_balloon(void)
+{
+	struct mv_bench_stat *s = &mv_bench[MV_BK_BALLOON];
+	unsigned int i, moves0, moves1;
+	unsigned long pfn;
+
+	for (i = 0; i < mv.bheld; i++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		pfn = mv_bpage_pfn(mv.bpages[i], &moves0);
+		if (mv_bench_pfn(s, pfn))
+			continue;
+		if (mv_bpage_pfn(mv.bpages[i], &moves1) != pfn && moves1 != moves0)
+			s->moved++;
+		else
+			s->bad++;
+	}
+	return 0;
+}
+
+static int mv_bench_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Each page behind a held object once.  The range [pfn, pfn + 1) ends up
+ * ours, so a success means the zsmalloc page left it; "bad" counts objects
+ * that do not read back intact afterwards.
+ */
+static int mv_bench_zs(void)
+{
+	struct mv_bench_stat *s = &mv_bench[MV_BK_ZS];
+	unsigned int i, k, n = 0;
+	unsigned long *pfns;
+	int ret = 0;
+
+	if (!mv.zheld)
+		return 0;
+	pfns = kvcalloc(2 * (size_t)mv.zheld, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns)
+		return -ENOMEM;
+	mv_zs_refresh_pfns(false);
+	for (i = 0; i < mv.zheld; i++)
+		for (k = 0; k < 2; k++)
+			if (mv.zobjs[i].pfn[k])
+				pfns[n++] = mv.zobjs[i].pfn[k];
+	sort(pfns, n, sizeof(*pfns), mv_bench_cmp, NULL);
+	for (i = 0, k = 0; i < n; i++)
+		if (!k || pfns[k - 1] != pfns[i])
+			pfns[k++] = pfns[i];
+	for (i = 0; i < k; i++) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!mv_bench_pfn(s, pfns[i]))
+			s->moved++;
+	}
+	kvfree(pfns);
+	s->bad += mv_zs_verify();
+	return ret;
+}
+
+/* Any online PFN: a page that cannot move costs only an -EBUSY. */
+static int mv_bench_anon(unsigned long pfn)
+{
+	struct mv_bench_stat *s = &mv_bench[MV_BK_ANON];
+	int ret;
+
+	ret = mv_bench_pfn(s, pfn);
+	if (!ret)
+		s->moved++;
+	return ret;
+}
+
+static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	unsigned long pfn = 0;
+	char buf[32];
+	int ret, what;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	if (!strncmp(buf, "pfn ", 4)) {
+		ret = kstrtoul(buf + 4, 10, &pfn);
+		if (ret)
+			return ret;
+		if (!pfn_to_online_page(pfn))
+			return -EINVAL;
+		what = MV_BK_ANON;
+	} else if (!strcmp(buf, "reset")) {
+		what = MV_BK_NR;
+	} else {
+		what = match_string(mv_bench_names, MV_BK_ANON, buf);
+		if (what < 0)
+			return -EINVAL;
+	}
+	if (mutex_lock_interruptible(&mv.lock))
+		return -EINTR;
+	switch (what) {
+	case MV_BK_BALLOON:
+		ret = mv_bench_balloon();
+		break;
+	case MV_BK_ZS:
+		ret = mv_bench_zs();
+		break;
+	case MV_BK_ANON:
+		ret = mv_bench_anon(pfn);
+		break;
+	default:
+		memset(mv_bench, 0, sizeof(mv_bench));
+		ret = 0;
+	}
+	mutex_unlock(&mv.lock);
+	return ret ? ret : len;
+}
+
+static int mv_bench_show(struct seq_file *m, void *v)
+{
+	struct mv_bench_stat *s;
+	unsigned int i;
+
+	if (mutex_lock_interruptible(&mv.lock))
+		return -EINTR;
+	for (i = 0; i < MV_BK_NR; i++) {
+		s = &mv_bench[i];
+		seq_printf(m, "%s tries %lu moved %lu ebusy %lu errors %lu ns %llu bad %lu\n",
+			   mv_bench_names[i], s->tries, s->moved, s->ebusy,
+			   s->errors, s->ns, s->bad);
+	}
+	mutex_unlock(&mv.lock);
+	return 0;
+}
+
+static int mv_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mv_bench_show, NULL);
+}
+
+static const struct file_operations mv_bench_fops = {
+	.owner = THIS_MODULE,
+	.open = mv_bench_open,
+	.read = seq_read,
+	.write = mv_bench_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+void mv_bench_init(struct dentry *dir)
+{
+	debugfs_create_file("bench", 0600, dir, NULL, &mv_bench_fops);
+}
