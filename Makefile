@@ -31,7 +31,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
+	bench shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -125,6 +125,19 @@ shell: setup kernel
 	@scripts/vm.py --interactive --kernel $(KERNEL)/arch/x86/boot/bzImage \
 		--initrd $(INITRD) --mem $(QEMU_MEM) --accel $(ACCEL) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
+
+# Migration rates, balloon and zsmalloc pages beside anonymous pages, in one
+# boot (scripts/guest/bench.sh): bench.json and bench.png in $(RESULTS), the
+# boot's own files in $(RESULTS)/bench-run.
+BENCH_RUN    = $(RESULTS)/bench-run
+BENCH_INITRD = $(INITRD:.cpio.gz=-bench.cpio.gz)
+bench:
+	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(BENCH_RUN)
+	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
+	@MOVOPS_ONLY=none GUEST_CMD='sh /movops/bench.sh' scripts/mkinitramfs.sh $(BENCH_INITRD)
+	@$(MAKE) --no-print-directory boot RESULTS=$(BENCH_RUN) INITRD=$(BENCH_INITRD)
+	@python3 scripts/bench-report.py --console $(BENCH_RUN)/console.log \
+		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER)
 
 clean:
 	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -16,6 +16,15 @@ mkdir -p "$stage/bin" "$stage/sbin" "$stage/proc" "$stage/sys" "$stage/dev" \
 cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 cp "$TOP/scripts/guest/"*.sh "$stage/movops/"
+# make bench's anonymous-page side: a static C program, rebuilt when changed.
+ab=$BUILD/guest/anon-bench
+if [ ! -x "$ab" ] || [ "$TOP/scripts/guest/anon-bench.c" -nt "$ab" ]; then
+	mkdir -p "$BUILD/guest"
+	${CC:-gcc} -static -O2 -Wall -o "$ab.$$" "$TOP/scripts/guest/anon-bench.c" ||
+		die "cannot build scripts/guest/anon-bench.c statically (libc6-dev)"
+	mv "$ab.$$" "$ab"
+fi
+cp "$ab" "$stage/movops/"
 for ko in "$TOP"/module/*.ko "$TOP"/kunit/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$stage/movops/"
 done

@@ -3,7 +3,7 @@
 # apt-get. Otherwise: print the one command to run and stop.
 set -eu
 PKGS="make gcc libc6-dev perl flex bison bc libelf-dev libssl-dev cpio xz-utils
-kmod python3 qemu-system-x86 busybox-static sparse"
+kmod python3 qemu-system-x86 busybox-static sparse gnuplot-nox lcov"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
