@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench.c - timed targeted migration for "make bench".
+ * Timed targeted migration for "make bench".
  *
  * Each page is migrated the same way, whatever owns it: alloc_contig_range()
  * over its one PFN, then free_contig_range().  Only that call is timed, so
@@ -8,8 +8,9 @@
  * anonymous pages, whose PFNs user space reads from /proc/self/pagemap.
  *
  * debugfs movops/bench, root only:
- *   write "balloon"    one timed round over every held balloon page
- *   write "zsmalloc"   one timed round over every page behind a held object
+ *   write "balloon [N]"   a timed round over every held balloon page, or
+ *                         over the next N of them (a cursor wraps around)
+ *   write "zsmalloc [N]"  the same over the pages behind the held objects
  *   write "pfn N"      migrate whatever sits at PFN N (counted as "anon")
  *   write "reset"      zero the figures
  *   read               "<kind> tries T moved M ebusy B errors E ns NS bad X"
@@ -41,6 +42,7 @@ static struct mv_bench_stat {
 	unsigned long tries, moved, ebusy, errors, bad;
 	u64 ns;
 } mv_bench[MV_BK_NR];
+static unsigned int mv_bench_cursor[MV_BK_NR];
 
 /* Migrate the page at @pfn; only the migration itself is timed. */
 static int mv_bench_pfn(struct mv_bench_stat *s, unsigned long pfn)
@@ -61,16 +63,29 @@ static int mv_bench_pfn(struct mv_bench_stat *s, unsigned long pfn)
 	return ret;
 }
 
+/* The next @n of @held (all if @n is 0 or more), each once. */
+static unsigned int mv_bench_next(enum mv_bench_kind k, unsigned int n,
+				  unsigned int held, unsigned int *first)
+{
+	*first = held ? mv_bench_cursor[k] % held : 0;
+	if (!n || n > held)
+		n = held;
+	mv_bench_cursor[k] = *first + n;
+	return n;
+}
+
 /* A balloon page moved if our migratepage callback saw it go elsewhere. */
-static int mv_bench_balloon(void)
+static int mv_bench_balloon(unsigned int n)
 {
 	struct mv_bench_stat *s = &mv_bench[MV_BK_BALLOON];
-	unsigned int i, moves0, moves1;
+	unsigned int i, j, first, moves0, moves1;
 	unsigned long pfn;
 
-	for (i = 0; i < mv.bheld; i++) {
+	n = mv_bench_next(MV_BK_BALLOON, n, mv.bheld, &first);
+	for (j = 0; j < n; j++) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		i = (first + j) % mv.bheld;
 		pfn = mv_bpage_pfn(mv.bpages[i], &moves0);
 		if (mv_bench_pfn(s, pfn))
 			continue;
@@ -95,10 +110,10 @@ static int mv_bench_cmp(const void *a, const void *b)
  * ours, so a success means the zsmalloc page left it; "bad" counts objects
  * that do not read back intact afterwards.
  */
-static int mv_bench_zs(void)
+static int mv_bench_zs(unsigned int want)
 {
 	struct mv_bench_stat *s = &mv_bench[MV_BK_ZS];
-	unsigned int i, k, n = 0;
+	unsigned int i, j, k, first, n = 0;
 	unsigned long *pfns;
 	int ret = 0;
 
@@ -116,12 +131,14 @@ static int mv_bench_zs(void)
 	for (i = 0, k = 0; i < n; i++)
 		if (!k || pfns[k - 1] != pfns[i])
 			pfns[k++] = pfns[i];
-	for (i = 0; i < k; i++) {
+	/* Each page at most once per call: a second try would find it gone. */
+	n = mv_bench_next(MV_BK_ZS, want, k, &first);
+	for (j = 0; j < n; j++) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
-		if (!mv_bench_pfn(s, pfns[i]))
+		if (!mv_bench_pfn(s, pfns[(first + j) % k]))
 			s->moved++;
 	}
 	kvfree(pfns);
@@ -145,7 +162,8 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
 	unsigned long pfn = 0;
-	char buf[32];
+	unsigned int n = 0;
+	char buf[32], *arg;
 	int ret, what;
 
 	if (!len || len >= sizeof(buf))
@@ -165,6 +183,15 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 	} else if (!strcmp(buf, "reset")) {
 		what = MV_BK_NR;
 	} else {
+		arg = strchr(buf, ' ');
+		if (arg) {
+			*arg++ = '\0';
+			ret = kstrtouint(arg, 10, &n);
+			if (ret)
+				return ret;
+			if (!n)
+				return -EINVAL;
+		}
 		what = match_string(mv_bench_names, MV_BK_ANON, buf);
 		if (what < 0)
 			return -EINVAL;
@@ -173,16 +200,17 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 		return -EINTR;
 	switch (what) {
 	case MV_BK_BALLOON:
-		ret = mv_bench_balloon();
+		ret = mv_bench_balloon(n);
 		break;
 	case MV_BK_ZS:
-		ret = mv_bench_zs();
+		ret = mv_bench_zs(n);
 		break;
 	case MV_BK_ANON:
 		ret = mv_bench_anon(pfn);
 		break;
 	default:
 		memset(mv_bench, 0, sizeof(mv_bench));
+		memset(mv_bench_cursor, 0, sizeof(mv_bench_cursor));
 		ret = 0;
 	}
 	mutex_unlock(&mv.lock);

@@ -6,8 +6,11 @@
  * ("pfn N" to /sys/kernel/debug/movops/bench, timed in the kernel), reads
  * the PFNs again and checks the pattern.  Prints one line:
  *   anon pages N asked A moved M intact I
- * where moved counts pages whose PFN changed.  Exit 1 on any setup error.
- * Usage: anon-bench NPAGES
+ * where moved counts pages whose PFN changed.  With CHUNK, before each
+ * CHUNK anonymous pages it asks for CHUNK balloon and CHUNK zsmalloc pages
+ * ("balloon CHUNK", "zsmalloc CHUNK"): the three kinds are timed side by
+ * side, so a busy host slows them alike.  Exit 1 on any setup error.
+ * Usage: anon-bench NPAGES [CHUNK]
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -36,16 +39,26 @@ static int pfns(int fd, char *buf, long psz, long n, uint64_t *out)
 	return 0;
 }
 
+static int movops(int fd, const char *what, long n)
+{
+	char cmd[32];
+	int len = snprintf(cmd, sizeof(cmd), "%s %ld\n", what, n);
+
+	return write(fd, cmd, len) == len ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE), n, i, j, asked = 0, moved = 0, intact = 0;
+	long chunk;
 	uint64_t *before, *after;
 	int pm, bench;
 	char *buf;
 
-	n = argc == 2 ? atol(argv[1]) : 0;
-	if (n <= 0) {
-		fprintf(stderr, "usage: anon-bench NPAGES\n");
+	n = argc >= 2 ? atol(argv[1]) : 0;
+	chunk = argc >= 3 ? atol(argv[2]) : 0;
+	if (n <= 0 || chunk < 0 || argc > 3) {
+		fprintf(stderr, "usage: anon-bench NPAGES [CHUNK]\n");
 		return 2;
 	}
 	buf = mmap(NULL, n * psz, PROT_READ | PROT_WRITE,
@@ -72,6 +85,11 @@ int main(int argc, char **argv)
 		char cmd[32];
 		int len;
 
+		if (chunk && !(i % chunk) && (movops(bench, "balloon", chunk) ||
+					      movops(bench, "zsmalloc", chunk))) {
+			perror("anon-bench: " BENCH);
+			return 1;
+		}
 		if (!before[i])
 			continue;
 		len = snprintf(cmd, sizeof(cmd), "pfn %llu\n",
