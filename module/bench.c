@@ -11,7 +11,8 @@
  *   write "balloon [N]"   a timed round over every held balloon page, or
  *                         over the next N of them (a cursor wraps around)
  *   write "zsmalloc [N]"  the same over the pages behind the held objects
- *   write "pfn N"      migrate whatever sits at PFN N (counted as "anon")
+ *   write "pfn N"      migrate whatever sits at PFN N (counted as "anon");
+ *                      -EINVAL unless its pageblock is online, in one zone
  *   write "reset"      zero the figures
  *   read               "<kind> tries T moved M ebusy B errors E ns NS bad X"
  *                      per kind: balloon, zsmalloc, anon
@@ -146,7 +147,29 @@ static int mv_bench_zs(unsigned int want)
 	return ret;
 }
 
-/* Any online PFN: a page that cannot move costs only an -EBUSY. */
+/*
+ * alloc_contig_range() isolates the whole pageblock around a PFN and must
+ * not be given one that is partly offline or outside the zone (PFN 1 on
+ * x86: the DMA zone starts there, its pageblock at 0; VM_BUG_ON_PAGE).
+ */
+static bool mv_bench_pfn_valid(unsigned long pfn)
+{
+	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages), p;
+	struct page *page = pfn_to_online_page(pfn);
+	struct zone *zone;
+
+	if (!page)
+		return false;
+	zone = page_zone(page);
+	for (p = start; p < start + pageblock_nr_pages; p++) {
+		page = pfn_to_online_page(p);
+		if (!page || page_zone(page) != zone || !zone_spans_pfn(zone, p))
+			return false;
+	}
+	return true;
+}
+
+/* Any PFN in a whole pageblock: a page that cannot move costs an -EBUSY. */
 static int mv_bench_anon(unsigned long pfn)
 {
 	struct mv_bench_stat *s = &mv_bench[MV_BK_ANON];
@@ -177,7 +200,7 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 		ret = kstrtoul(buf + 4, 10, &pfn);
 		if (ret)
 			return ret;
-		if (!pfn_to_online_page(pfn))
+		if (!mv_bench_pfn_valid(pfn))
 			return -EINVAL;
 		what = MV_BK_ANON;
 	} else if (!strcmp(buf, "reset")) {

@@ -20,6 +20,12 @@ put() { printf '%s\n' "$2" > "$MV/$1" || err "write '$2' to $1 failed"; }
 
 insmod "$D/movops.ko" || err "insmod movops.ko failed"
 say "config reps $REPS balloon $NB zsmalloc_objects $NZ anon $NA chunk $CHUNK kernel $(uname -r) cpus $(nproc)"
+# Bad input is refused and changes nothing.
+for bad in "balloon 0" "balloon x" "zsmalloc -1" pfn "pfn abc" "pfn 0" "pfn 1" "pfn 18446744073709551615" anon bogus; do
+	! printf '%s\n' "$bad" > "$MV/bench" 2>/dev/null || err "bench accepted '$bad'"
+done
+[ "$(grep -c ' tries 0 moved 0 ebusy 0 errors 0 ns 0 bad 0$' "$MV/bench")" = 3 ] ||
+	err "bad input changed the bench figures: $(tr '\n' ';' < "$MV/bench")"
 put inflate "$NB"
 put zs_alloc "$NZ 2048"
 # A test of the test: MOVOPS_INJECT=balloon_fail makes every balloon
