@@ -568,6 +568,7 @@ static int __init movops_init(void)
 	for (i = 0; i < ARRAY_SIZE(mv_files); i++)
 		debugfs_create_file(mv_files[i].name, 0600, mv_dir, NULL,
 				    mv_files[i].fops);
+	mv_census_init(mv_dir);
 	mv_bench_init(mv_dir);
 	pr_info("movops: loaded (balloon cap %u, zs cap %u, probes %d, set_movable_ops checked %d bad %d)\n",
 		mv.bcap, mv.zcap, mv.probes, mv.smo_checked, mv.smo_bad);
@@ -585,6 +586,7 @@ static void __exit movops_exit(void)
 {
 	/* Waits for writers in flight; no new ones can start. */
 	debugfs_remove_recursive(mv_dir);
+	mv_census_exit();
 	mutex_lock(&mv.lock);
 	mv_set_inject(MV_INJECT_NONE);
 	mv_compact_target_exit();

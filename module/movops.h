@@ -224,6 +224,11 @@ void mv_compact_target_exit(void);
 struct dentry;
 void mv_bench_init(struct dentry *dir);
 
+/* census.c */
+struct dentry;
+void mv_census_init(struct dentry *dir);
+void mv_census_exit(void);
+
 /* probes.c */
 int mv_probes_init(void);
 void mv_probes_exit(void);

@@ -182,4 +182,23 @@ static inline unsigned long mv_zs_malloc(struct zs_pool *pool, size_t size,
 #endif
 }
 
+/* --- census.c (issue 5) --- */
+/*
+ * The movable-ops mark of a page of any type, read once and lock-free:
+ * PG_movable_ops (an alias of PG_uptodate, tested on the head page) on
+ * kernels with set_movable_ops(), PAGE_MAPPING_MOVABLE in page->mapping
+ * before.
+ * Only the caller's type check gives it a meaning.
+ */
+static inline bool mv_page_movable_mark(const struct page *page)
+{
+#if MV_HAVE_SET_MOVABLE_OPS
+	return PageMovableOps(page);
+#else
+	return __PageMovable(page);
+#endif
+}
+
+/* --- end census.c --- */
+
 #endif /* _MOVOPS_COMPAT_H */

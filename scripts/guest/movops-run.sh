@@ -77,6 +77,7 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		# The scenario leaves unloading (and the MemFree check) to us.
 		if command -v scenario_movops >/dev/null 2>&1; then
 			scenario_movops
+			scenario_real	# real users (issue 5): scenario-real.sh
 		else
 			ktap_fail movops_scenario "no scenario_movops in $MODDIR/scenario.sh"
 		fi

@@ -1,0 +1,330 @@
+# shellcheck shell=sh
+# movops guest scenario for the real in-tree users (issue 5): the page
+# census of movops.ko, virtio_balloon inflated from the host over QMP, and
+# zram.  Sourced by movops-run.sh, which provides ktap_*, check_eq,
+# check_gt, record, mv_write, mv_counter, vmstat and meminfo, and calls
+# scenario_real while movops.ko is loaded (after scenario_movops, which
+# leaves the module holding no pages).
+#
+# The host side: a line "# movops-host: balloon-inflate N" (MiB) or
+# "# movops-host: balloon-deflate" on our stdout reaches scripts/vm.py,
+# which sets the balloon target over QMP.  Only when the kernel command
+# line carries movops.host=qmp does a host listen; elsewhere the balloon
+# checks SKIP.
+#
+# Tests of the tests: MOVOPS_REAL_FAULT (or the file /tmp/movops-real-fault,
+# which a GUEST_CMD can write) lists faults, separated by spaces; for each,
+# exactly the check named after the colon must fail:
+#   balloon_nohost     the inflate request is not sent: real_balloon_inflated
+#   census_count       expect one balloon page more: census_balloon_matches_nr_balloon_pages
+#   balloon_delta      expect the census to see more moves than balloon_migrate
+#                      counted: real_balloon_census_within_migrate_delta
+#   balloon_moved      expect more moves than seen: real_balloon_census_moved
+#   balloon_nodeflate  the deflate request is held back: real_balloon_deflated_all
+#   zram_census        expect one zsmalloc page more: census_zsmalloc_matches_zram
+#   zram_moved         expect more moved pages than seen: zram_zs_pages_moved
+#   zram_kprobe        expect more moves than the kprobe saw: zram_zs_moved_seen_by_kprobe
+#   zram_corrupt       overwrite one 4 KiB block before reading back: zram_readback_intact
+#   census_breakers    expect one breaker: census_invariant_breakers
+#   census_input       count an accepted valid write as a failure: census_input_strict
+#   no_qmp             act as if no host listened: the five real_balloon checks SKIP
+
+MR_BALLOON_MIB=${MOVOPS_BALLOON_MIB:-128}
+MR_ZRAM_CHUNKS=${MOVOPS_ZRAM_CHUNKS:-8}		# of 4 MiB each
+MR_C=/tmp/movops-census
+MR_BAD=0	# invariant breakers seen by any census
+MR_CFAIL=0	# census reads that failed
+
+mr_fault() { case " $MR_FAULT " in *" $1 "*) return 0 ;; esac; return 1; }
+# mr_plus FAULT N: 1 under FAULT, else 0 (a wrong expectation on purpose)
+mr_plus() { if mr_fault "$1"; then echo 1; else echo 0; fi; }
+
+# A census into $MR_C; mr_c NAME reads one figure of it.
+mr_census() {
+	if ! cat "$MV/census" > "$MR_C" 2>/dev/null; then
+		ktap_diag "census read failed"
+		: > "$MR_C"
+		MR_CFAIL=$((MR_CFAIL + 1))
+		return 1
+	fi
+	MR_BAD=$((MR_BAD + $(mr_c bad_typed_movable_ops) + $(mr_c bad_tail_movable_ops)))
+}
+mr_c() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MR_C"; }
+
+# mr_wait EVENT TARGET SECONDS: until /proc/vmstat EVENT >= TARGET
+mr_wait() {
+	t=$(($3 * 10))
+	while [ "$(vmstat "$1")" -lt "$2" ]; do
+		t=$((t - 1))
+		[ "$t" -gt 0 ] || return 1
+		usleep 100000
+	done
+}
+
+mr_host() { echo "# movops-host: $*"; }
+# nr_balloon_pages with every CPU's pending delta folded in: /proc/vmstat
+# alone can lag by a per-CPU threshold (8 pages were seen).
+mr_nr_balloon() {
+	echo 1 > /proc/sys/vm/stat_refresh 2>/dev/null
+	vmstat nr_balloon_pages
+}
+mr_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+mr_step() { ktap_diag "real users: $1 at $(mr_ms) ms"; }
+
+# Global compaction needs partly used pageblocks above the pages to move
+# them into; a nearly empty ZONE_MOVABLE has none (COUNTERS.md,
+# compact_target).  mr_targets_on takes the two topmost clean pageblocks of
+# the zone and leaves them half free; one module zsmalloc object shows the
+# module which zone, and is freed again by mr_targets_off.  Taking the
+# targets moves the pages that sat in them (alloc_contig_range()), so the
+# snapshot is taken after it: the figures then belong to compaction alone.
+# MR_SETUP_MIGRATE: balloon_migrate events while the targets were taken.
+mr_targets_on() {
+	MR_ANCHOR=0
+	e0=$(vmstat balloon_migrate)
+	if mv_write zs_alloc 1; then
+		MR_ANCHOR=1
+		mv_write compact_target 2 ||
+			ktap_diag "compact_target: only $(mv_counter compact_target_blocks) target pageblocks"
+	fi
+	MR_SETUP_MIGRATE=$(($(vmstat balloon_migrate) - e0))
+}
+mr_targets_off() {
+	mv_write compact_target 0
+	[ "$MR_ANCHOR" = 0 ] || mv_write zs_free 1
+}
+mr_compact() { echo 1 > /proc/sys/vm/compact_memory; }
+
+mr_balloon() {
+	names="real_balloon_inflated census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all"
+	if ! grep -qw movops.host=qmp /proc/cmdline || mr_fault no_qmp; then
+		for n in $names; do
+			ktap_skip "$n" "no host serves balloon requests (movops.host=qmp not on the kernel command line)"
+		done
+		return
+	fi
+	pages=$((MR_BALLOON_MIB * 256))
+	i0=$(vmstat balloon_inflate)
+	d0=$(vmstat balloon_deflate)
+	nb0=$(mr_nr_balloon)
+	mr_fault balloon_nohost || mr_host "balloon-inflate $MR_BALLOON_MIB"
+	mr_wait balloon_inflate $((i0 + pages)) 30
+	usleep 200000	# nothing more may come
+	inflated=$(($(vmstat balloon_inflate) - i0))
+	record real_balloon_inflated_pages "$inflated"
+	check_eq real_balloon_inflated "$inflated" "$pages"
+	if [ "$inflated" = 0 ]; then
+		for n in census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all; do
+			ktap_skip "$n" "the balloon never inflated (real_balloon_inflated failed)"
+		done
+		mr_host balloon-deflate
+		return
+	fi
+
+	mr_census
+	nb=$(mr_nr_balloon)
+	record census_balloon_pages "$(mr_c balloon)"
+	record census_offline_no_ops_pages "$(mr_c offline_no_ops)"
+	check_eq census_balloon_matches_nr_balloon_pages "$(mr_c balloon)" \
+		"$((nb + $(mr_plus census_count)))"
+
+	mr_targets_on
+	mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
+	m0=$(vmstat balloon_migrate)
+	mr_compact
+	delta=$(($(vmstat balloon_migrate) - m0))
+	mr_targets_off
+	mr_census
+	moved=$(mr_c moved_balloon)
+	record real_balloon_snapshot_pages "$(mr_c snapshot_balloon)"
+	record real_balloon_census_moved "$moved"
+	record real_balloon_vmstat_migrate_delta "$delta"
+	record real_balloon_migrate_by_target_setup "$MR_SETUP_MIGRATE"
+	record real_balloon_pages_after_compaction "$(mr_c balloon)"
+	ktap_diag "compaction: census saw $moved of $(mr_c snapshot_balloon) balloon pages leave their PFN; balloon_migrate +$delta"
+	check_gt real_balloon_census_moved "$moved" "$((0 + $(mr_plus balloon_moved) * moved))"
+	bound=$delta
+	! mr_fault balloon_delta || bound=$((moved - 1))
+	if [ "$delta" -gt 0 ] && [ "$moved" -le "$bound" ]; then
+		ktap_ok real_balloon_census_within_migrate_delta "census $moved <= balloon_migrate +$delta"
+	else
+		ktap_fail real_balloon_census_within_migrate_delta "census $moved, balloon_migrate +$delta (bound $bound): want delta > 0 and census <= it"
+	fi
+
+	mr_fault balloon_nodeflate || mr_host balloon-deflate
+	mr_wait balloon_deflate $((d0 + inflated)) 30
+	deflated=$(($(vmstat balloon_deflate) - d0))
+	record real_balloon_deflated_pages "$deflated"
+	check_eq real_balloon_deflated_all "$deflated $(mr_nr_balloon)" "$inflated $nb0"
+	if mr_fault balloon_nodeflate; then
+		mr_host balloon-deflate
+		mr_wait balloon_deflate $((d0 + inflated)) 30
+	fi
+}
+
+# mr_chunk I FILE: chunk I's 4 MiB into FILE, compressibility by I mod 8.
+# Files, not pipes: a pipe moves 4 MiB several times slower under TCG.
+mr_chunk() {
+	case $(($1 % 8)) in
+	0 | 5) dd if=/dev/urandom of="$2" bs=1M count=4 2>/dev/null ;;
+	1 | 6)	# 4 KiB of text, doubled to 4 MiB
+		awk -v i="$1" 'BEGIN { for (l = 0; l < 80; l++) printf "movops zram chunk %d, line %d: text that compresses well\n", i, l }' > "$2.t"
+		head -c 4096 "$2.t" > "$2"
+		rm -f "$2.t"
+		while [ "$(stat -c %s "$2")" -lt 4194304 ]; do
+			cat "$2" "$2" > "$2.t" && mv "$2.t" "$2"
+		done ;;
+	3) dd if=/dev/zero of="$2" bs=1M count=4 2>/dev/null ;;
+	*)	# random bytes with 3/4, 7/8 or 15/16 of them zeroed
+		dd if=/dev/urandom of="$2.t" bs=1M count=4 2>/dev/null
+		case $(($1 % 8)) in
+		2) tr '\000-\337' '\000' < "$2.t" > "$2" ;;
+		4) tr '\000-\277' '\000' < "$2.t" > "$2" ;;
+		7) tr '\000-\357' '\000' < "$2.t" > "$2" ;;
+		esac
+		rm -f "$2.t" ;;
+	esac
+}
+
+mr_zram_stat() {	# mr_zram_stat FIELD: field of mm_stat (1-based)
+	awk -v f="$1" '{ print $f }' /sys/block/zram0/mm_stat
+}
+
+mr_zram() {
+	names="zram_written census_zsmalloc_matches_zram zram_zs_pages_moved zram_zs_moved_seen_by_kprobe zram_readback_intact"
+	z=/sys/block/zram0
+	[ -d "$z" ] || modprobe zram 2>/dev/null
+	if [ ! -d "$z" ]; then
+		for n in $names; do ktap_skip "$n" "no /sys/block/zram0 (CONFIG_ZRAM)"; done
+		return
+	fi
+	echo 1 > "$z/reset" 2>/dev/null
+	mib=$((MR_ZRAM_CHUNKS * 4))
+	if ! echo "$((mib + 16))M" > "$z/disksize"; then
+		ktap_fail zram_written "cannot set disksize"
+		return
+	fi
+	: > /tmp/movops-zram.md5
+	i=0 ok=1
+	while [ "$i" -lt "$MR_ZRAM_CHUNKS" ]; do
+		mr_chunk "$i" /tmp/movops-chunk
+		md5sum < /tmp/movops-chunk >> /tmp/movops-zram.md5
+		dd if=/tmp/movops-chunk of=/dev/zram0 bs=1M seek=$((i * 4)) conv=notrunc,fsync 2>/dev/null || ok=0
+		i=$((i + 1))
+	done
+	rm -f /tmp/movops-chunk
+	mr_step "zram written"
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	orig=$(($(mr_zram_stat 1) / 1048576))
+	record zram_data_mib "$mib"
+	record zram_orig_data_kb "$(($(mr_zram_stat 1) / 1024))"
+	record zram_compr_data_kb "$(($(mr_zram_stat 2) / 1024))"
+	record zram_same_pages "$(mr_zram_stat 6)"
+	record zram_huge_pages "$(mr_zram_stat 8)"
+	# Same-filled (zero) pages are not stored, so orig_data_size is below
+	# what was written by the zero chunks.
+	check_eq zram_written "$ok $((orig > 0))" "1 1"
+
+	mr_census
+	used=$(($(mr_zram_stat 3) / 4096))
+	own=$(mv_counter zs_pages)
+	record zram_mem_used_pages "$used"
+	record census_zsmalloc_pages "$(mr_c zsmalloc)"
+	record census_zsmalloc_no_ops_pages "$(mr_c zsmalloc_no_ops)"
+	check_eq census_zsmalloc_matches_zram "$(mr_c zsmalloc)" \
+		"$((used + own + $(mr_plus zram_census)))"
+
+	mr_step "zram census"
+	mr_targets_on
+	mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
+	mr_step "zram snapshot"
+	pz0=$(mv_counter probe_all_zs_migrate)
+	mr_compact
+	mr_targets_off
+	mr_census
+	record zram_compaction_census_moved "$(mr_c moved_zsmalloc)"
+	pz1=$(mv_counter probe_all_zs_migrate)
+	mr_step "zram compaction"
+	mv_write census_migrate zsmalloc || ktap_diag "census_migrate failed"
+	pz2=$(mv_counter probe_all_zs_migrate)
+	mr_step "zram targeted migration"
+	mr_census
+	moved=$(mr_c zs_migrate_moved)
+	for f in targets calls tries moved ebusy gone errors held; do
+		record "zram_zs_migrate_$f" "$(mr_c "zs_migrate_$f")"
+	done
+	record zram_census_moved_total "$(mr_c moved_zsmalloc)"
+	record zram_compaction_kprobe_zs_migrate "$((pz1 - pz0))"
+	record zram_targeted_kprobe_zs_migrate "$((pz2 - pz1))"
+	ktap_diag "zram: $(mr_c zs_migrate_targets) zsmalloc pages found, $(mr_c zs_migrate_tries) tried, $moved moved, $(mr_c zs_migrate_ebusy) -EBUSY, $(mr_c zs_migrate_gone) gone; census: $(mr_c moved_zsmalloc) of $(mr_c snapshot_zsmalloc) left their PFN"
+	check_gt zram_zs_pages_moved "$moved" "$((0 + $(mr_plus zram_moved) * moved))"
+	if [ "$(mv_counter probes)" = 1 ]; then
+		seen=$((pz2 - pz1 - $(mr_plus zram_kprobe) * (pz2 - pz1 + 1)))
+		if [ "$moved" -le "$seen" ] && [ "$(mr_c zs_migrate_errors)" = 0 ]; then
+			ktap_ok zram_zs_moved_seen_by_kprobe "$moved moved, zs_page_migrate called $seen times"
+		else
+			ktap_fail zram_zs_moved_seen_by_kprobe "$moved moved, zs_page_migrate called $seen times, $(mr_c zs_migrate_errors) errors"
+		fi
+	else
+		ktap_skip zram_zs_moved_seen_by_kprobe "no kprobes: zs_page_migrate calls cannot be counted"
+	fi
+
+	if mr_fault zram_corrupt; then
+		dd if=/dev/urandom of=/dev/zram0 bs=4096 seek=300 count=1 conv=notrunc,fsync 2>/dev/null
+		ktap_diag "fault: overwrote 4 KiB at offset 1200 KiB"
+	fi
+	echo 3 > /proc/sys/vm/drop_caches
+	r0=$(awk '{ print $3 }' "$z/stat")
+	i=0 bad=0
+	while [ "$i" -lt "$MR_ZRAM_CHUNKS" ]; do
+		dd if=/dev/zram0 of=/tmp/movops-chunk bs=1M skip=$((i * 4)) count=4 2>/dev/null
+		sum=$(md5sum < /tmp/movops-chunk)
+		[ "$sum" = "$(sed -n "$((i + 1))p" /tmp/movops-zram.md5)" ] || {
+			bad=$((bad + 1))
+			ktap_diag "zram chunk $i (MiB $((i * 4))..$((i * 4 + 3))) differs"
+		}
+		i=$((i + 1))
+	done
+	rm -f /tmp/movops-chunk
+	mr_step "zram read back"
+	rsect=$(($(awk '{ print $3 }' "$z/stat") - r0))
+	record zram_readback_mismatched_chunks "$bad"
+	record zram_readback_sectors "$rsect"
+	check_eq zram_readback_intact "$bad $((rsect >= mib * 2048))" "0 1"
+	echo 1 > "$z/reset"
+	rm -f /tmp/movops-zram.md5
+}
+
+scenario_real() {
+	MR_FAULT=${MOVOPS_REAL_FAULT:-$(cat /tmp/movops-real-fault 2>/dev/null)}
+	MR_FAULT=$(printf '%s' "$MR_FAULT" | tr '\n,' '  ')
+	[ -z "$MR_FAULT" ] || ktap_diag "real users: fault $MR_FAULT injected"
+	if [ ! -r "$MV/census" ]; then
+		ktap_fail census_debugfs "no $MV/census"
+		return
+	fi
+	ok=1
+	mv_write census_snapshot 2 && ok=0
+	mv_write census_snapshot "" && ok=0
+	mv_write census_migrate balloon && ok=0
+	mv_write census_migrate "zsmalloc " && ok=0
+	! mr_fault census_input || { mv_write census_snapshot 1 && ok=0; }
+	check_eq census_input_strict "$ok" 1
+	mr_census
+	record census_pfns "$(mr_c pfns)"
+	record census_zones "$(mr_c zones)"
+	record census_buddy_reported "$(mr_c buddy_reported)"
+	t0=$(mr_ms)
+	mr_balloon
+	t1=$(mr_ms)
+	mr_zram
+	t2=$(mr_ms)
+	record real_balloon_ms "$((t1 - t0))"
+	record real_zram_ms "$((t2 - t1))"
+	mr_census
+	record census_invariant_breakers "$MR_BAD"
+	record census_read_failures "$MR_CFAIL"
+	check_eq census_invariant_breakers "$MR_BAD $MR_CFAIL" \
+		"$(mr_plus census_breakers) 0"
+}
