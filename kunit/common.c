@@ -30,8 +30,8 @@ unsigned long mk_clean_range(struct kunit *test, unsigned int nr)
 {
 	struct page *page;
 
-	page = alloc_contig_pages(nr, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
-				  numa_mem_id(), NULL);
+	page = mv_alloc_contig_pages(nr, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+				     numa_mem_id());
 	if (!page)
 		kunit_skip(test,
 			   "precondition: alloc_contig_pages(%u) found no isolatable range",
@@ -152,6 +152,8 @@ static int mk_migratepage(struct balloon_dev_info *b, struct page *newpage,
 	mb->log[mb->nlog % MK_LOG_MAX].ret = ret;
 	mb->nlog++;
 	spin_unlock_irqrestore(&mb->lock, flags);
+	if (!ret)
+		mv_balloon_migrated(b, newpage, page);
 	return ret;
 }
 
@@ -509,21 +511,10 @@ unsigned long mk_vm_event(struct kunit *test, enum vm_event_item item)
 	return v;
 }
 
-/* NR_BALLOON_PAGES summed exactly, per-CPU deltas included. */
+/* NR_BALLOON_PAGES summed exactly, per-CPU deltas included; -1 if none. */
 long mk_balloon_pages_stat(void)
 {
-	long v = 0;
-	int nid, cpu;
-
-	for_each_online_node(nid) {
-		struct pglist_data *pgdat = NODE_DATA(nid);
-
-		v += atomic_long_read(&pgdat->vm_stat[NR_BALLOON_PAGES]);
-		for_each_online_cpu(cpu)
-			v += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
-				->vm_node_stat_diff[NR_BALLOON_PAGES];
-	}
-	return v;
+	return mv_balloon_pages_stat();
 }
 
 MODULE_DESCRIPTION("KUnit tests of movable_ops page migration (balloon, zsmalloc)");

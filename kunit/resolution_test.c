@@ -96,9 +96,9 @@ static void resolution_truth_table(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mv_balloon_page_dev(page), 0);
 		break;
 	case MK_ZSMALLOC:
-		if (!MV_HAVE_ZS_OBJ_SG)
-			kunit_skip(test,
-				   "precondition: zs_obj_read_sg_begin() missing, the page behind an object is unknown");
+		if (!MV_HAVE_ZS_OBJ_PFNS)
+			kunit_skip(test, "precondition: %s",
+				   MV_NO_ZS_OBJ_PFNS_REASON);
 		zp = mk_zpool_create(test, 200, 1, false);
 		page = pfn_to_page(zp->obj[0].pfn[0]);
 		break;
@@ -130,7 +130,10 @@ static void resolution_truth_table(struct kunit *test)
 		return;
 	}
 
-	KUNIT_EXPECT_EQ_MSG(test, mv_page_has_movable_ops(page), p->movable,
+	/* 6.12's balloon_page_finalize() clears the ops of a deflated page. */
+	KUNIT_EXPECT_EQ_MSG(test, mv_page_has_movable_ops(page),
+			    p->kind == MK_BALLOON_DEFLATED ?
+			    MV_DEFLATED_BALLOON_KEEPS_OPS : p->movable,
 			    "pfn %#lx PageOffline %d", page_to_pfn(page),
 			    PageOffline(page));
 }
@@ -153,8 +156,16 @@ static const struct mk_reg_param mk_inval_params[] = {
 	{ PGTY_table, "page_table" },
 };
 #else
-static const struct mk_reg_param mk_busy_params[] = { { 0, "unavailable" } };
-#define mk_inval_params mk_busy_params
+/* The same cases by name on every kernel; here each one skips. */
+static const struct mk_reg_param mk_busy_params[] = {
+	{ -1, "offline_balloon" },
+	{ -1, "zsmalloc" },
+};
+
+static const struct mk_reg_param mk_inval_params[] = {
+	{ -1, "slab" },
+	{ -1, "page_table" },
+};
 #endif
 
 KUNIT_ARRAY_PARAM_DESC(mk_busy, mk_busy_params, desc);
@@ -207,9 +218,9 @@ static void mk_check_real_ops(struct kunit *test, enum pagetype type)
 	unsigned int bad;
 
 	if (type == PGTY_zsmalloc) {
-		if (!MV_HAVE_ZS_OBJ_SG)
-			kunit_skip(test,
-				   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+		if (!MV_HAVE_ZS_OBJ_PFNS)
+			kunit_skip(test, "precondition: %s",
+				   MV_NO_ZS_OBJ_PFNS_REASON);
 		zp = mk_zpool_create(test, 200, 16, true);
 		old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, old);
@@ -248,7 +259,7 @@ static void set_movable_ops_other_type_einval(struct kunit *test)
 static void set_movable_ops_second_registration_busy(struct kunit *test)
 {
 	kunit_skip(test,
-		   "precondition: no set_movable_ops() in this kernel (added in 6.17)");
+		   "precondition: no set_movable_ops() in this kernel: its ops tables are not registered by page type (6.12: __SetPageMovable() stores them in page->mapping)");
 }
 
 #define set_movable_ops_other_type_einval set_movable_ops_second_registration_busy
@@ -349,9 +360,9 @@ static void migration_runs_ops_of_page_type(struct kunit *test)
 	struct page *page;
 	unsigned long pfn;
 
-	if (!MV_HAVE_ZS_OBJ_SG)
-		kunit_skip(test,
-			   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+	if (!MV_HAVE_ZS_OBJ_PFNS)
+		kunit_skip(test, "precondition: %s",
+			   MV_NO_ZS_OBJ_PFNS_REASON);
 	/*
 	 * A page of each type exists; only the target may see any ops call.
 	 * Both clean ranges are taken before either page becomes movable:
@@ -388,11 +399,85 @@ static void migration_runs_ops_of_page_type(struct kunit *test)
 }
 #endif
 
+/* ---- which ops table a page resolves to, read directly ------------------ */
+
+/* Every page of @pfns resolves to @ops; returns how many do not. */
+static unsigned int mk_ops_mismatches(const unsigned long *pfns, unsigned int n,
+				      const struct movable_operations *ops)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += !pfns[i] || mv_page_ops(pfn_to_page(pfns[i])) != ops;
+	return bad;
+}
+
+/* The same over the page(s) behind every object, as last refreshed. */
+static unsigned int mk_zobj_ops_mismatches(struct mk_zpool *zp,
+					   const struct movable_operations *ops)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < zp->nobj; i++)
+		bad += mk_ops_mismatches(zp->obj[i].pfn, 1, ops) +
+		       (zp->obj[i].pfn[1] &&
+			mk_ops_mismatches(zp->obj[i].pfn + 1, 1, ops));
+	return bad;
+}
+
+/*
+ * Where page_movable_ops() is public and balloon_mops exported (6.12), a
+ * balloon page must resolve to &balloon_mops, and every zsmalloc page to
+ * the one table a known zsmalloc page leads to (zsmalloc_mops is static),
+ * whose migrate_page is zs_page_migrate; before and after a migration.
+ */
+static void resolution_ops_table_direct(struct kunit *test)
+{
+	const struct mk_ops_param *p = test->param_value;
+	const struct movable_operations *bops = mv_balloon_ops(), *zops;
+	unsigned long pfn, *old;
+	struct mk_balloon *mb;
+	struct mk_zpool *zp;
+
+	if (!MV_HAVE_DIRECT_OPS)
+		kunit_skip(test, "precondition: %s", MV_NO_DIRECT_OPS_REASON);
+	KUNIT_ASSERT_TRUE(test, mv_ops_migrate_is(bops, "balloon_page_migrate"));
+	if (!p->zsmalloc) {
+		mb = mk_balloon_create(test);
+		mk_balloon_fill(test, mb, mk_clean_range(test, 2), 2);
+		pfn = mk_balloon_slot_pfn(mb, 0);
+		KUNIT_EXPECT_EQ(test, mk_ops_mismatches(&pfn, 1, bops), 0);
+		KUNIT_ASSERT_EQ(test, mk_migrate_pfn(pfn), 0);
+		KUNIT_EXPECT_NE(test, mk_balloon_slot_pfn(mb, 0), pfn);
+		pfn = mk_balloon_slot_pfn(mb, 0);
+		KUNIT_EXPECT_EQ_MSG(test, mk_ops_mismatches(&pfn, 1, bops), 0,
+				    "the migrated-to balloon page");
+		return;
+	}
+	if (!MV_HAVE_ZS_OBJ_PFNS)
+		kunit_skip(test, "precondition: %s", MV_NO_ZS_OBJ_PFNS_REASON);
+	zp = mk_zpool_create(test, 200, 16, true);
+	KUNIT_ASSERT_GT(test, zp->npfn, 0);
+	zops = mv_page_ops(pfn_to_page(zp->pfns[0]));
+	KUNIT_ASSERT_NOT_NULL(test, zops);
+	KUNIT_EXPECT_PTR_NE(test, zops, bops);
+	KUNIT_EXPECT_TRUE(test, mv_ops_migrate_is(zops, "zs_page_migrate"));
+	KUNIT_EXPECT_EQ(test, mk_ops_mismatches(zp->pfns, zp->npfn, zops), 0);
+	KUNIT_EXPECT_EQ(test, mk_zobj_ops_mismatches(zp, zops), 0);
+	old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	/* Refreshes each object's pages, not zp->pfns (the old ones). */
+	KUNIT_EXPECT_EQ(test, mk_zpool_migrate_all(test, zp, old), zp->npfn);
+	KUNIT_EXPECT_EQ_MSG(test, mk_zobj_ops_mismatches(zp, zops), 0,
+			    "the migrated-to zsmalloc pages");
+}
+
 static struct kunit_case movops_resolution_cases[] = {
 	KUNIT_CASE_PARAM(resolution_truth_table, mk_tt_gen_params),
 	KUNIT_CASE_PARAM(set_movable_ops_second_registration_busy, mk_busy_gen_params),
 	KUNIT_CASE_PARAM(set_movable_ops_other_type_einval, mk_inval_gen_params),
 	KUNIT_CASE_PARAM(migration_runs_ops_of_page_type, mk_ops_gen_params),
+	KUNIT_CASE_PARAM(resolution_ops_table_direct, mk_ops_gen_params),
 	{}
 };
 

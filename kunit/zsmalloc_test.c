@@ -35,9 +35,9 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	unsigned long pages, *old;
 	struct mk_zpool *zp;
 
-	if (!MV_HAVE_ZS_OBJ_SG)
-		kunit_skip(test,
-			   "precondition: zs_obj_read_sg_begin() missing, the pages behind an object are unknown");
+	if (!MV_HAVE_ZS_OBJ_PFNS)
+		kunit_skip(test, "precondition: %s",
+			   MV_NO_ZS_OBJ_PFNS_REASON);
 
 	zp = mk_zpool_create(test, p->size, mk_zs_nobj(p->size), true);
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),

@@ -70,6 +70,7 @@ static int mv_migratepage(struct balloon_dev_info *dev, struct page *newpage,
 	e->moves++;
 	hash_add(mv_bhash, &e->node, e->pfn);
 	spin_unlock(&mv.track_lock);
+	mv_balloon_migrated(dev, newpage, page);
 	return 0;
 }
 
@@ -219,8 +220,8 @@ int mv_inflate_contig(unsigned int n)
 	while (done < n) {
 		chunk = min_t(unsigned int, n - done, pageblock_nr_pages);
 		want = roundup_pow_of_two(chunk);
-		page = alloc_contig_pages(want, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
-					  numa_mem_id(), NULL);
+		page = mv_alloc_contig_pages(want, GFP_HIGHUSER_MOVABLE |
+					     __GFP_NOWARN, numa_mem_id());
 		if (!page) {
 			mv_free_page_list(&pages);
 			mv_free_entries(ents, n);

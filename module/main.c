@@ -73,6 +73,8 @@ static const char * const mv_counter_names[MV_NR_COUNTERS] = {
 	[MV_C_nonmovable_setup_failed] = "nonmovable_setup_failed",
 	[MV_C_has_movable_ops_checked] = "has_movable_ops_checked",
 	[MV_C_has_movable_ops_bad] = "has_movable_ops_bad",
+	[MV_C_ops_direct_checked] = "ops_direct_checked",
+	[MV_C_ops_direct_bad] = "ops_direct_bad",
 	[MV_C_probe_balloon_isolate] = "probe_balloon_isolate",
 	[MV_C_probe_balloon_migrate] = "probe_balloon_migrate",
 	[MV_C_probe_balloon_putback] = "probe_balloon_putback",
@@ -397,6 +399,8 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "zs_size_classes", mv_zs_classes_held());
 	mv_put(m, "zs_huge_class_size", mv_zs_huge_size());
 	mv_put(m, "probes", mv.probes);
+	mv_put(m, "ops_direct", MV_HAVE_DIRECT_OPS);
+	mv_put(m, "set_movable_ops_present", MV_HAVE_SET_MOVABLE_OPS);
 	mv_put(m, "set_movable_ops_checked", mv.smo_checked);
 	mv_put(m, "set_movable_ops_bad", mv.smo_bad);
 	mv_put(m, "set_movable_ops_offline_ret", mv.smo_offline_ret);

@@ -105,6 +105,59 @@ static void mv_expect_movable_ops(struct page *page, bool want)
 	}
 }
 
+/*
+ * Direct resolution, where the kernel allows it (6.12): a balloon page's
+ * ops are &balloon_mops, a zsmalloc page's the table the first zsmalloc
+ * page checked leads to, once kallsyms names its migrate_page
+ * zs_page_migrate (zsmalloc_mops is static).  Returns whether @page
+ * resolves right; a caller retries a page caught mid-migration.
+ */
+static const struct movable_operations *mv_zs_mops;
+
+bool mv_ops_direct_ok(struct page *page, bool zs)
+{
+	const struct movable_operations *ops = mv_page_ops(page);
+	const struct movable_operations *bops = mv_balloon_ops();
+
+	if (!zs)
+		return ops && ops == bops &&
+		       mv_ops_migrate_is(bops, "balloon_page_migrate");
+	if (!mv_zs_mops && ops != bops &&
+	    mv_ops_migrate_is(ops, "zs_page_migrate"))
+		mv_zs_mops = ops;
+	return ops && ops == mv_zs_mops;
+}
+
+/* Count one direct check; @ok from mv_ops_direct_ok() after any retries. */
+void mv_ops_direct_count(unsigned long pfn, bool zs, bool ok)
+{
+	mv_inc(MV_C_ops_direct_checked);
+	if (ok)
+		return;
+	mv_inc(MV_C_ops_direct_bad);
+	pr_warn_ratelimited("movops: %s page %#lx resolves to %ps, not the %s table\n",
+			    zs ? "zsmalloc" : "balloon", pfn,
+			    pfn ? mv_page_ops(pfn_to_page(pfn)) : NULL,
+			    zs ? "zsmalloc" : "balloon");
+}
+
+/* A held balloon page, followed to its current PFN while it migrates. */
+static void mv_check_balloon_ops_direct(struct mv_bpage *e)
+{
+	unsigned long pfn = 0;
+	unsigned int tries;
+
+	if (!MV_HAVE_DIRECT_OPS)
+		return;
+	for (tries = 0; tries < 20; tries++) {
+		pfn = mv_bpage_pfn(e, NULL);
+		if (mv_ops_direct_ok(pfn_to_page(pfn), false))
+			break;
+		usleep_range(100, 200);
+	}
+	mv_ops_direct_count(pfn, false, tries < 20);
+}
+
 /* Migrate whatever sits at @pfn by allocating and freeing that PFN. */
 static int mv_force_pfn(unsigned long pfn)
 {
@@ -162,6 +215,7 @@ int mv_migrate_balloon(void)
 			return -EINTR;
 		e = mv.bpages[i];
 		mv_check_balloon_page(e);
+		mv_check_balloon_ops_direct(e);
 		pfn = mv_bpage_pfn(e, &moves0);
 		cls = mv_classify_pageblock(pfn);
 		if (cls == MV_PB_CLEAN)
@@ -172,6 +226,7 @@ int mv_migrate_balloon(void)
 			newpfn = mv_bpage_pfn(e, &moves1);
 			if (moves1 != moves0 && newpfn != pfn) {
 				mv_inc(MV_C_balloon_migrated);
+				mv_check_balloon_ops_direct(e);
 				migrated++;
 			} else {
 				mv_inc(MV_C_balloon_not_moved);
@@ -236,6 +291,7 @@ int mv_migrate_zs(void)
 	moved = targets + 2 * mv.zheld;
 
 	mv_zs_refresh_pfns(true);
+	mv_zs_check_ops_direct();
 	for (i = 0; i < mv.zheld; i++) {
 		for (k = 0; k < 2; k++) {
 			old[2 * i + k] = mv.zobjs[i].pfn[k];
@@ -298,6 +354,7 @@ int mv_migrate_zs(void)
 		}
 	}
 	mv_zs_verify();
+	mv_zs_check_ops_direct();
 
 	mv.last_zs_targets = n;
 	mv.last_zs_clean = clean;
@@ -344,8 +401,8 @@ int mv_migrate_nonmovable(void)
 	e = kzalloc_obj(*e, GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	page = alloc_contig_pages(nr, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
-				  numa_mem_id(), NULL);
+	page = mv_alloc_contig_pages(nr, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+				     numa_mem_id());
 	if (!page) {
 		kfree(e);
 		mv_inc(MV_C_nonmovable_setup_failed);
@@ -363,6 +420,9 @@ int mv_migrate_nonmovable(void)
 
 	mv_expect_movable_ops(off, false);
 	mv_expect_movable_ops(ctl, true);
+	if (MV_HAVE_DIRECT_OPS)
+		mv_ops_direct_count(page_to_pfn(ctl), false,
+				    mv_ops_direct_ok(ctl, false));
 	mv_truth_table_negatives();
 
 	mv_inc(MV_C_nonmovable_tries);

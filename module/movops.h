@@ -58,6 +58,8 @@ enum mv_counter {
 	MV_C_nonmovable_setup_failed,
 	MV_C_has_movable_ops_checked,
 	MV_C_has_movable_ops_bad,
+	MV_C_ops_direct_checked,
+	MV_C_ops_direct_bad,
 	MV_C_probe_balloon_isolate,
 	MV_C_probe_balloon_migrate,
 	MV_C_probe_balloon_putback,
@@ -201,6 +203,7 @@ void mv_zs_exit(void);
 int mv_zs_alloc(unsigned int n, unsigned int size);
 int mv_zs_free(unsigned int n);
 void mv_zs_refresh_pfns(bool check);
+void mv_zs_check_ops_direct(void);
 unsigned int mv_zs_verify(void);
 int mv_zs_corrupt(void);
 void mv_zs_uncorrupt(void);
@@ -217,6 +220,8 @@ void mv_snapshot(void);
 unsigned long mv_moved_since_snapshot_balloon(void);
 unsigned long mv_moved_since_snapshot_zs(void);
 void mv_check_set_movable_ops(void);
+bool mv_ops_direct_ok(struct page *page, bool zs);
+void mv_ops_direct_count(unsigned long pfn, bool zs, bool ok);
 int mv_compact_target(unsigned int n);
 void mv_compact_target_exit(void);
 

@@ -6,17 +6,21 @@
  * a header whose name changed between releases.  Decisions are made on
  * features, not version numbers: a macro test where the headers offer
  * one, otherwise the MV_HAVE_* flags that module/Kbuild probes from the
- * tree's headers.  Target today: 7.3; the
- * 6.12 branches follow the 6.12 sources but have not been built yet.
+ * tree's headers.  Built and run on 6.12.117 (ops in page->mapping) and
+ * 7.3.4 (ops looked up by page type, set_movable_ops()).
  */
 #ifndef _MOVOPS_COMPAT_H
 #define _MOVOPS_COMPAT_H
 
 #include <linux/gfp.h>
+#include <linux/hugetlb.h>
+#include <linux/memory_hotplug.h>
+#include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/migrate.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/vmstat.h>
 #include <linux/zsmalloc.h>
 
 /*
@@ -39,6 +43,22 @@
 #ifndef MV_HAVE_ZS_MALLOC_NID
 #define MV_HAVE_ZS_MALLOC_NID	0
 #endif
+/* 6.17: page_has_movable_ops(), PG_movable_ops; before, page->mapping. */
+#ifndef MV_HAVE_PAGE_HAS_MOVABLE_OPS
+#define MV_HAVE_PAGE_HAS_MOVABLE_OPS	0
+#endif
+/* page_movable_ops() public in <linux/migrate.h> (static since 6.17). */
+#ifndef MV_HAVE_PUBLIC_PAGE_MOVABLE_OPS
+#define MV_HAVE_PUBLIC_PAGE_MOVABLE_OPS	0
+#endif
+/* balloon_mops declared (exported) by the balloon header. */
+#ifndef MV_HAVE_BALLOON_MOPS
+#define MV_HAVE_BALLOON_MOPS	0
+#endif
+/* The NR_BALLOON_PAGES node counter ("Balloon:" in /proc/meminfo). */
+#ifndef MV_HAVE_NR_BALLOON_PAGES
+#define MV_HAVE_NR_BALLOON_PAGES	0
+#endif
 
 /* 7.x renamed <linux/balloon_compaction.h> to <linux/balloon.h>. */
 #if MV_HAVE_BALLOON_H
@@ -58,13 +78,157 @@
 #define MV_HAVE_BALLOON_MIGRATION	0
 #endif
 
+/*
+ * Does the page have movable ops?  Before 6.17 the ops are encoded in
+ * page->mapping: __PageMovable() says the mapping is an ops pointer, and
+ * a NULL one (__ClearPageMovable(), as balloon_page_finalize() does) means
+ * "no longer movable".  PageMovable() would say the same but wants the
+ * page locked (VM_BUG_ON_PAGE under DEBUG_VM), so it is not used.
+ */
+#if !MV_HAVE_PAGE_HAS_MOVABLE_OPS
+/* __PageMovable(): page->mapping holds a movable_operations pointer. */
+static inline bool mv_mapping_movable(const struct page *page)
+{
+	return ((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_FLAGS) ==
+	       PAGE_MAPPING_MOVABLE;
+}
+#endif
+
 static inline bool mv_page_has_movable_ops(struct page *page)
 {
-#if MV_HAVE_SET_MOVABLE_OPS
+#if MV_HAVE_PAGE_HAS_MOVABLE_OPS
 	return page_has_movable_ops(page);
 #else
-	/* 6.12: movable ops encoded in page->mapping (and registered). */
-	return PageMovable(page);
+	return mv_mapping_movable(page) && page_movable_ops(page);
+#endif
+}
+
+/* Isolated for migration through its movable ops. */
+static inline bool mv_page_ops_isolated(struct page *page)
+{
+#if MV_HAVE_PAGE_HAS_MOVABLE_OPS
+	return PageMovableOpsIsolated(page);
+#else
+	return PageIsolated(page);
+#endif
+}
+
+/*
+ * A deflated balloon page stays PageOffline with its movable ops until
+ * freed where the ops are a page flag (7.3's balloon_page_finalize() only
+ * clears page->private); 6.12's balloon_page_finalize() does
+ * __ClearPageMovable() and __ClearPageOffline(), so both are gone.
+ */
+#define MV_DEFLATED_BALLOON_KEEPS_OPS	MV_HAVE_PAGE_HAS_MOVABLE_OPS
+
+/*
+ * Direct resolution: the ops table a page resolves to, where the kernel
+ * lets a module ask (page_movable_ops() public, 6.12), and the balloon's
+ * table where it is exported.  Since 6.17 both are private to mm/ and
+ * resolution can only be shown from evidence (kprobes, callbacks).
+ */
+#define MV_HAVE_DIRECT_OPS	(MV_HAVE_PUBLIC_PAGE_MOVABLE_OPS && \
+				 MV_HAVE_BALLOON_MOPS)
+#define MV_NO_DIRECT_OPS_REASON \
+	"page_movable_ops() and balloon_mops are private to mm/ on this kernel (since 6.17): resolution is shown by kprobes instead"
+
+#if MV_HAVE_DIRECT_OPS
+static inline const struct movable_operations *mv_page_ops(struct page *page)
+{
+	return mv_mapping_movable(page) ? page_movable_ops(page) : NULL;
+}
+
+static inline const struct movable_operations *mv_balloon_ops(void)
+{
+	return &balloon_mops;
+}
+#else
+static inline const struct movable_operations *mv_page_ops(struct page *page)
+{
+	return NULL;
+}
+
+static inline const struct movable_operations *mv_balloon_ops(void)
+{
+	return NULL;
+}
+#endif
+
+/*
+ * Does @ops look like the table whose migrate_page is @fn?  Read through
+ * kallsyms (%ps), so it needs no symbol export: the zsmalloc table is
+ * static, only a zsmalloc page's mapping leads to it.
+ */
+static inline bool mv_ops_migrate_is(const struct movable_operations *ops,
+				     const char *fn)
+{
+	char name[KSYM_NAME_LEN];
+
+	if (!ops || !ops->migrate_page)
+		return false;
+	snprintf(name, sizeof(name), "%ps", ops->migrate_page);
+	return !strcmp(name, fn);
+}
+
+#ifndef MV_HAVE_BALLOON_PAGE_INSERT
+#define MV_HAVE_BALLOON_PAGE_INSERT	0
+#endif
+
+/*
+ * A driver's migratepage callback has said yes (returns 0).  Where the
+ * balloon header still offers balloon_page_insert() to drivers (6.12),
+ * the balloon core leaves the page lists to the driver, as
+ * virtballoon_migratepage() shows: reference and insert the new page,
+ * drop isolated_pages, count BALLOON_MIGRATE, finalize and release the
+ * old page.  Where it does not (7.x mm/balloon.c), balloon_page_migrate()
+ * does all of that itself after the callback.
+ */
+static inline void mv_balloon_migrated(struct balloon_dev_info *dev,
+				       struct page *newpage, struct page *page)
+{
+#if MV_HAVE_BALLOON_PAGE_INSERT
+	unsigned long flags;
+
+	get_page(newpage);
+	spin_lock_irqsave(&dev->pages_lock, flags);
+	balloon_page_insert(dev, newpage);
+	dev->isolated_pages--;
+	__count_vm_event(BALLOON_MIGRATE);
+	spin_unlock_irqrestore(&dev->pages_lock, flags);
+	balloon_page_finalize(page);
+	put_page(page);
+#endif
+}
+
+/*
+ * The -ENOENT answer ("deflated during migration") is a contract of the
+ * balloon core where it does the list work (balloon_page_migrate() frees
+ * the page); before, a driver deflated the page itself in its callback.
+ */
+#define MV_HAVE_BALLOON_ENOENT	(!MV_HAVE_BALLOON_PAGE_INSERT)
+#define MV_NO_BALLOON_ENOENT_REASON \
+	"no -ENOENT (deflated during migration) contract in this balloon core: drivers deflate in their own migratepage callback (6.12 vmw_balloon)"
+#define MV_NO_NR_BALLOON_PAGES_REASON \
+	"no NR_BALLOON_PAGES (meminfo Balloon:) counter in this kernel"
+
+/* The NR_BALLOON_PAGES node counter, exact; -1 where it does not exist. */
+static inline long mv_balloon_pages_stat(void)
+{
+#if MV_HAVE_NR_BALLOON_PAGES
+	long v = 0;
+	int nid, cpu;
+
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+
+		v += atomic_long_read(&pgdat->vm_stat[NR_BALLOON_PAGES]);
+		for_each_online_cpu(cpu)
+			v += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
+				->vm_node_stat_diff[NR_BALLOON_PAGES];
+	}
+	return v;
+#else
+	return -1;
 #endif
 }
 
@@ -82,6 +246,50 @@ static inline int mv_alloc_contig_range(unsigned long start, unsigned long end,
 	return alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp);
 #else
 	return alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp);
+#endif
+}
+
+#ifndef MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
+#define MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT	0
+#endif
+
+/*
+ * alloc_contig_pages() on @nid: exported since 6.13 or so, not in 6.12
+ * (module/Kbuild reads the build's Module.symvers).  Without the export,
+ * the same search over the exported alloc_contig_range(), as
+ * mm/page_alloc.c does it: zones from gfp_zone(@gfp) down, naturally
+ * aligned ranges of online pages of one zone with no reserved or hugetlb
+ * page, first one alloc_contig_range() takes.  @nr is a power of two.
+ */
+static inline struct page *mv_alloc_contig_pages(unsigned long nr, gfp_t gfp,
+						 int nid)
+{
+#if MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
+	return alloc_contig_pages(nr, gfp, nid, NULL);
+#else
+	unsigned long pfn, i;
+	struct page *page;
+	struct zone *zone;
+	int z;
+
+	for (z = gfp_zone(gfp); z >= 0; z--) {
+		zone = &NODE_DATA(nid)->node_zones[z];
+		if (!populated_zone(zone))
+			continue;
+		pfn = ALIGN(zone->zone_start_pfn, nr);
+		for (; pfn + nr <= zone_end_pfn(zone); pfn += nr) {
+			for (i = 0; i < nr; i++) {
+				page = pfn_to_online_page(pfn + i);
+				if (!page || page_zone(page) != zone ||
+				    PageReserved(page) || PageHuge(page))
+					break;
+			}
+			if (i == nr && !mv_alloc_contig_range(pfn, pfn + nr, gfp))
+				return pfn_to_page(pfn);
+			cond_resched();
+		}
+	}
+	return NULL;
 #endif
 }
 
@@ -155,11 +363,70 @@ static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
 	zs_obj_read_sg_end(pool, handle);
 	return typed;
 }
+#elif !MV_HAVE_ZS_OBJ_READ
+/*
+ * Before zs_obj_*: zs_map_object() holds the zspage's migrate read lock
+ * until zs_unmap_object(), so the handle's encoded location is stable in
+ * between.  The handle holds (pfn << OBJ_INDEX_BITS | obj_idx), with
+ * OBJ_INDEX_BITS from MAX_POSSIBLE_PHYSMEM_BITS as mm/zsmalloc.c defines
+ * it; a subpage's page->index links the next page of its zspage.  The
+ * decoding is cross-checked: an object within one page is mapped in the
+ * direct map of exactly the decoded page (otherwise zs_map_object()
+ * returned its per-CPU copy and the object crosses into the next page),
+ * and every page found must be a zsmalloc page.  Any mismatch reports
+ * no PFN and "not typed", which the callers count as a failure.
+ */
+#if defined(MAX_POSSIBLE_PHYSMEM_BITS)
+#define MV_ZS_PHYS_BITS	MAX_POSSIBLE_PHYSMEM_BITS
+#elif defined(MAX_PHYSMEM_BITS)
+#define MV_ZS_PHYS_BITS	MAX_PHYSMEM_BITS
+#else
+#define MV_ZS_PHYS_BITS	BITS_PER_LONG
+#endif
+#define MV_ZS_OBJ_INDEX_BITS	(BITS_PER_LONG - (MV_ZS_PHYS_BITS - PAGE_SHIFT))
+
+static inline struct page *mv_zs_valid_page(unsigned long pfn)
+{
+	struct page *page = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+
+	return page && PageZsmalloc(page) ? page : NULL;
+}
+
+static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
+				  size_t len, unsigned long pfns[2])
+{
+	struct page *first, *next = NULL;
+	bool typed = false;
+	unsigned long obj;
+	void *p;
+
+	pfns[0] = 0;
+	pfns[1] = 0;
+	p = zs_map_object(pool, handle, ZS_MM_RO);
+	obj = READ_ONCE(*(unsigned long *)handle);
+	first = mv_zs_valid_page(obj >> MV_ZS_OBJ_INDEX_BITS);
+	if (!first)
+		goto out;
+	if (!virt_addr_valid(p) || virt_to_page(p) != first) {
+		/* Then p must be the per-CPU copy, in no zsmalloc page. */
+		if (virt_addr_valid(p) && PageZsmalloc(virt_to_page(p)))
+			goto out;
+		next = (struct page *)READ_ONCE(first->index);
+		next = next ? mv_zs_valid_page(page_to_pfn(next)) : NULL;
+		if (!next || next == first)
+			goto out;
+		pfns[1] = page_to_pfn(next);
+	}
+	pfns[0] = page_to_pfn(first);
+	typed = mv_zs_page_typed(first) && (!next || mv_zs_page_typed(next));
+out:
+	zs_unmap_object(pool, handle);
+	return typed;
+}
 #else
 /*
- * TODO(6.12): without the scatterlist variant the pages behind a
- * page-crossing object stay hidden (zs_map_object() returns a per-CPU
- * copy); a port must find them another way.  Until then no PFN is
+ * TODO: zs_obj_read_begin() without the scatterlist variant (the releases
+ * between the two): the pages behind an object are not found; no PFN is
  * reported and targeted zsmalloc migration has nothing to aim at.
  */
 static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
@@ -170,6 +437,11 @@ static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
 	return true;
 }
 #endif
+
+/* Whether mv_zs_obj_pfns() finds the pages behind an object here. */
+#define MV_HAVE_ZS_OBJ_PFNS	(MV_HAVE_ZS_OBJ_SG || !MV_HAVE_ZS_OBJ_READ)
+#define MV_NO_ZS_OBJ_PFNS_REASON \
+	"zs_obj_read_begin() without zs_obj_read_sg_begin(): the pages behind an object are unknown"
 
 /* zs_malloc() gained its node argument (with the zpool removal). */
 static inline unsigned long mv_zs_malloc(struct zs_pool *pool, size_t size,
@@ -195,7 +467,12 @@ static inline bool mv_page_movable_mark(const struct page *page)
 #if MV_HAVE_SET_MOVABLE_OPS
 	return PageMovableOps(page);
 #else
-	return __PageMovable(page);
+	/*
+	 * Before 6.17 the mark is a page->mapping bit, and struct slab
+	 * overlays that word with slab_list / the CPU-partial slab count
+	 * (mm/slab.h): on a slab page it is no mark at all.
+	 */
+	return !PageSlab(page) && mv_mapping_movable(page);
 #endif
 }
 

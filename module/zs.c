@@ -5,6 +5,7 @@
  * checksum, and the page(s) behind every object.
  */
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -89,6 +90,39 @@ void mv_zs_refresh_pfns(bool check)
 						    mv.zobjs[i].id);
 			}
 		}
+		if (!(i & 255))
+			cond_resched();
+	}
+}
+
+/*
+ * Direct resolution of every page behind every held object (6.12): each
+ * must resolve to the zsmalloc table.  An object whose page moved under
+ * us (kcompactd) is looked up again before a mismatch counts.
+ */
+void mv_zs_check_ops_direct(void)
+{
+	struct mv_zobj *o;
+	unsigned int i, tries;
+	bool ok = false;
+
+	if (!MV_HAVE_DIRECT_OPS)
+		return;
+	for (i = 0; i < mv.zheld; i++) {
+		o = &mv.zobjs[i];
+		for (tries = 0; tries < 20; tries++) {
+			ok = o->pfn[0] &&
+			     mv_ops_direct_ok(pfn_to_page(o->pfn[0]), true) &&
+			     (!o->pfn[1] ||
+			      mv_ops_direct_ok(pfn_to_page(o->pfn[1]), true));
+			if (ok)
+				break;
+			usleep_range(100, 200);
+			mv_zs_obj_refresh(o);
+		}
+		mv_ops_direct_count(o->pfn[0], true, ok);
+		if (o->pfn[1])
+			mv_ops_direct_count(o->pfn[1], true, ok);
 		if (!(i & 255))
 			cond_resched();
 	}

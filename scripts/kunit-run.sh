@@ -16,6 +16,10 @@ ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/qemu-system-x86_64"
 frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$TOP/scripts/kconfig/$KVER.config"
 [ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
 
+# --junit came after 6.12's kunit.py.
+junit="--junit=$RESULTS/kunit.xml"
+grep -q -- "--junit" "$SRC/tools/testing/kunit/kunit.py" || junit=
+
 rc=0
 # kunit.py runs its own make in the shared build directory: under the build
 # lock, after build-kernel.sh has synced this clone's suite into the hook
@@ -27,7 +31,7 @@ PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 flock "$OBJ.lock" sh -c \
 	--build_dir="$OBJ" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
 	$frags --kunitconfig="$TOP/kunit/.kunitconfig" \
 	--jobs="$(nproc)" --timeout="${TIMEOUT:-300}" \
-	--json="$RESULTS/kunit.json" --junit="$RESULTS/kunit.xml" \
+	--json="$RESULTS/kunit.json" $junit \
 	"${KUNIT_FILTER:-movops_*}" || true
 cp "$OBJ/test.log" "$RESULTS/kunit-console.log" 2>/dev/null || true
 # kunit.py's own status counts known kernel failures as failures; judge its
