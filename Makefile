@@ -31,7 +31,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -83,7 +83,7 @@ boot:
 	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
-		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) \
+		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json || [ $$? -ne 130 ]
 
 verdict:
@@ -138,6 +138,26 @@ bench:
 	@$(MAKE) --no-print-directory boot RESULTS=$(BENCH_RUN) INITRD=$(BENCH_INITRD)
 	@python3 scripts/bench-report.py --console $(BENCH_RUN)/console.log \
 		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER)
+
+# Coverage of the movable_ops paths: the suite on the gcov flavour, whose
+# counts leave the guest on a third serial port; HTML in $(RESULTS)/coverage,
+# the boot's own files (verdict included) in $(RESULTS)/coverage-run. The
+# modules are built from a copy of their sources ($(COV_SRC)), so module/
+# keeps its default build.
+COV_RUN    = $(RESULTS)/coverage-run
+COV_INITRD = $(INITRD:.cpio.gz=-gcov.cpio.gz)
+COV_KERNEL = $(BUILD)/kernel-$(KVER)-gcov
+COV_SRC    = $(BUILD)/src-$(KVER)-gcov
+coverage:
+	@$(MAKE) --no-print-directory phases-reset setup RESULTS=$(COV_RUN)
+	@FLAVOR=gcov scripts/gcov-prepare.sh $(COV_SRC)
+	@$(MAKE) --no-print-directory kernel FLAVOR=gcov RESULTS=$(COV_RUN)
+	@$(MAKE) -C $(COV_KERNEL) M=$(COV_SRC) modules
+	@KO_DIR=$(COV_SRC) scripts/mkinitramfs.sh $(COV_INITRD)
+	@rc=0; $(MAKE) --no-print-directory boot verdict FLAVOR=gcov RESULTS=$(COV_RUN) \
+		INITRD=$(COV_INITRD) VM_ARGS="--serial3 $(COV_RUN)/gcov.b64" || rc=1; \
+	scripts/coverage.sh $(COV_RUN)/gcov.b64 $(COV_KERNEL) $(RESULTS)/coverage || rc=1; \
+	exit $$rc
 
 clean:
 	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

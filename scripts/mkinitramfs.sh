@@ -25,7 +25,8 @@ if [ ! -x "$ab" ] || [ "$TOP/scripts/guest/anon-bench.c" -nt "$ab" ]; then
 	mv "$ab.$$" "$ab"
 fi
 cp "$ab" "$stage/movops/"
-for ko in "$TOP"/module/*.ko "$TOP"/kunit/*.ko; do
+# KO_DIR: where the modules were built (make coverage builds a copy).
+for ko in "${KO_DIR:-$TOP}"/module/*.ko "${KO_DIR:-$TOP}"/kunit/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$stage/movops/"
 done
 [ -z "${GUEST_CMD:-}" ] || printf '%s\n' "$GUEST_CMD" > "$stage/movops/guest-cmd"

@@ -61,6 +61,9 @@ def qemu_argv(args, accel, console, ktap, qmp):
     else:
         argv += ['-serial', f'file:{console}', '-serial', f'file:{ktap}',
                  '-monitor', 'none']
+        if args.serial3:
+            # make coverage: the guest's gcov data (ttyS2), off the console.
+            argv += ['-serial', f'file:{args.serial3}']
     return argv
 
 
@@ -189,6 +192,7 @@ def main():
     ap.add_argument('--accel', default='auto', choices=['auto', 'kvm', 'tcg'])
     ap.add_argument('--timeout', type=float, default=300)
     ap.add_argument('--append', default='')
+    ap.add_argument('--serial3', help='file for a third serial port (ttyS2)')
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('--probe-seconds', type=float, default=8)
     ap.add_argument('--probe-cache')
