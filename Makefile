@@ -15,6 +15,18 @@ MOVOPS_ONLY ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
 export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_CACHE
 
+# make stress / make fuzz (README "Reliability"): the main stress run's length
+# and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest
+# kernel arguments (the debug flavour arms debug_pagealloc and page_owner).
+STRESS_SECONDS   ?= 150
+STRESS_MIGRATORS ?= 2
+STRESS_PAGES     ?= 8192
+STRESS_OBJECTS   ?= 8192
+STRESS_MIN       ?= 1000000
+STRESS_PHASES    ?= cap main unload pressure faults kmemleak
+FUZZ_INPUTS      ?= 1000
+KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_owner=on)
+
 BUILD   := $(CURDIR)/build
 RESULTS ?= $(BUILD)/results/$(KVER)
 KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
@@ -31,7 +43,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage shell inject-check matrix lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage shell inject-check matrix stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -84,7 +96,7 @@ boot:
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
 		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) $(VM_ARGS) \
-		--probe-cache $(MOVOPS_CACHE)/accel.json || [ $$? -ne 130 ]
+		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:
 	@python3 scripts/verdict.py --console $(RESULTS)/console.log \
@@ -95,6 +107,19 @@ verdict:
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
 	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+
+# Stress mode and the debugfs fuzzer: one VM run each, results of their own.
+stress fuzz: export MOVOPS_STRESS_SECONDS := $(STRESS_SECONDS)
+stress fuzz: export MOVOPS_STRESS_MIGRATORS := $(STRESS_MIGRATORS)
+stress fuzz: export MOVOPS_STRESS_PAGES := $(STRESS_PAGES)
+stress fuzz: export MOVOPS_STRESS_OBJECTS := $(STRESS_OBJECTS)
+stress fuzz: export MOVOPS_STRESS_MIN := $(STRESS_MIN)
+stress fuzz: export MOVOPS_STRESS_PHASES := $(STRESS_PHASES)
+stress fuzz: export MOVOPS_FUZZ_INPUTS := $(FUZZ_INPUTS)
+stress fuzz:
+	@$(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
+		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)-$@) \
+		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900))
 
 # Every supported version side by side, each from its cached build.
 MATRIX_KVERS ?= 6.12 7.3

@@ -574,6 +574,8 @@ static int __init movops_init(void)
 				    mv_files[i].fops);
 	mv_census_init(mv_dir);
 	mv_bench_init(mv_dir);
+	if (mv_stress_init(mv_dir))
+		pr_warn("movops: no stress mode (out of memory)\n");
 	pr_info("movops: loaded (balloon cap %u, zs cap %u, probes %d, set_movable_ops checked %d bad %d)\n",
 		mv.bcap, mv.zcap, mv.probes, mv.smo_checked, mv.smo_bad);
 	return 0;
@@ -591,6 +593,7 @@ static void __exit movops_exit(void)
 	/* Waits for writers in flight; no new ones can start. */
 	debugfs_remove_recursive(mv_dir);
 	mv_census_exit();
+	mv_stress_exit();
 	mutex_lock(&mv.lock);
 	mv_set_inject(MV_INJECT_NONE);
 	mv_compact_target_exit();

@@ -234,6 +234,11 @@ struct dentry;
 void mv_census_init(struct dentry *dir);
 void mv_census_exit(void);
 
+/* stress.c */
+struct dentry;
+int mv_stress_init(struct dentry *dir);
+void mv_stress_exit(void);
+
 /* probes.c */
 int mv_probes_init(void);
 void mv_probes_exit(void);
