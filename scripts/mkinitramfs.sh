@@ -25,6 +25,15 @@ if [ ! -x "$ab" ] || [ "$TOP/scripts/guest/anon-bench.c" -nt "$ab" ]; then
 	mv "$ab.$$" "$ab"
 fi
 cp "$ab" "$stage/movops/"
+# make fuzz's hostile-input writer, likewise.
+fz=$BUILD/guest/fuzz
+if [ ! -x "$fz" ] || [ "$TOP/scripts/guest/fuzz.c" -nt "$fz" ]; then
+	mkdir -p "$BUILD/guest"
+	${CC:-gcc} -static -O2 -Wall -o "$fz.$$" "$TOP/scripts/guest/fuzz.c" ||
+		die "cannot build scripts/guest/fuzz.c statically (libc6-dev)"
+	mv "$fz.$$" "$fz"
+fi
+cp "$fz" "$stage/movops/"
 # KO_DIR: where the modules were built (make coverage builds a copy).
 for ko in "${KO_DIR:-$TOP}"/module/*.ko "${KO_DIR:-$TOP}"/kunit/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$stage/movops/"
@@ -34,6 +43,8 @@ done
 {
 	printf 'export MOVOPS_INJECT=%s\n' "${MOVOPS_INJECT:-}"
 	printf 'export MOVOPS_ONLY=%s\n' "${MOVOPS_ONLY:-}"
+	# make stress / make fuzz settings (numbers and words only).
+	env | grep -E '^MOVOPS_(STRESS|FUZZ)_[A-Z_]+=[a-z0-9 ]*$' | sed "s/=\(.*\)/='\1'/; s/^/export /" || true
 } > "$stage/movops/env"
 chmod 0755 "$stage/init" "$stage/bin/busybox"
 mkdir -p "$(dirname "$out")"

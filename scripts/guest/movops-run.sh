@@ -139,6 +139,12 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
 	scenario_kunit
 fi
 
+# Stress mode and the debugfs fuzzer (make stress, make fuzz): only on request.
+for s in stress fuzz; do
+	[ "$MOVOPS_ONLY" = "$s" ] && [ -f "$MODDIR/$s.sh" ] || continue
+	. "$MODDIR/$s.sh" && "scenario_$s"
+done
+
 echo "1..$N"
 ktap_diag "movops-done failed=$FAILED"
 [ "$FAILED" = 0 ]

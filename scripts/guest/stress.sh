@@ -1,0 +1,261 @@
+# shellcheck shell=sh
+# movops stress mode (issue 6), sourced by movops-run.sh when
+# MOVOPS_ONLY=stress; uses its ktap_*/check_*/record/vmstat/meminfo helpers.
+# The module's kthreads (module/stress.c) churn a balloon and a zsmalloc pool
+# and migrate their pages while this script compacts the whole system; then
+# the books must balance, every object verify, every page come back.
+#
+# MOVOPS_STRESS_SECONDS   length of the main run (default 60)
+# MOVOPS_STRESS_MIGRATORS targeted-migration threads (default 2)
+# MOVOPS_STRESS_PAGES     balloon pages churned between N/2 and N (8192)
+# MOVOPS_STRESS_OBJECTS   zsmalloc objects, likewise (8192)
+# MOVOPS_STRESS_MIN       fewest movable_ops migrations the main run needs (1)
+# MOVOPS_STRESS_PHASES    which phases run (default: all of
+#                         "cap main unload pressure faults kmemleak")
+
+ST=$MV/stress
+ST_PARAM=/sys/module/movops/parameters
+
+st_val() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$ST"; }
+st_param() { echo "$2" > "$ST_PARAM/stress_$1"; }
+# st_cmd WORD: write a command; prints the shell's error (errno text) if refused
+st_cmd() { { echo "$1" > "$ST"; } 2>&1; }
+st_want() { case " ${MOVOPS_STRESS_PHASES:-cap main unload pressure faults kmemleak} " in *" $1 "*) return 0;; esac; return 1; }
+probe_all() { mv_counter "probe_all_$1"; }
+
+st_load() {
+	if err=$(insmod "$MODDIR/movops.ko" 2>&1) && [ -f "$ST" ]; then
+		return 0
+	fi
+	ktap_fail "stress_load_$1" "insmod or $ST: $err"
+	return 1
+}
+
+# st_run NAME SECONDS: start, compact from user space every 2 s, stop.
+st_run() {
+	if err=$(st_cmd start) && [ -z "$err" ]; then
+		ktap_ok "${1}_started"
+	else
+		ktap_fail "${1}_started" "start refused: $err (parameters: $(cd $ST_PARAM && grep . stress_* | tr '\n' ' '))"
+		return 1
+	fi
+	t=0
+	while [ "$t" -lt "$2" ]; do
+		echo 1 > /proc/sys/vm/compact_memory
+		sleep 2
+		t=$((t + 2))
+		[ $((t % 30)) -ne 0 ] || ktap_diag "$1: ${t}s, balloon migrations $(($(vmstat balloon_migrate) - mig0))"
+	done
+	err=$(st_cmd stop)
+	[ -z "$err" ] || ktap_fail "${1}_stopped" "stop: $err"
+	return 0
+}
+
+# st_books NAME: after a stop, the books must balance exactly.
+st_books() {
+	infl=$(st_val balloon_inflated); defl=$(st_val balloon_deflated)
+	enoent=$(st_val balloon_enoent); held=$(st_val balloon_held)
+	check_eq "${1}_balloon_books" "$infl" "$((held + defl + enoent))"
+	check_eq "${1}_balloon_isolated" "$(st_val balloon_isolated)" 0
+	check_eq "${1}_balloon_untracked" "$(st_val balloon_untracked)" 0
+	check_eq "${1}_balloon_callback_foreign" "$(st_val balloon_callback_foreign)" 0
+	za=$(st_val zs_allocated); zf=$(st_val zs_freed); zo=$(st_val zs_objects)
+	check_eq "${1}_zs_books" "$za" "$((zo + zf))"
+	st_cmd verify > /dev/null
+	check_eq "${1}_zs_verify_fail" "$(st_val zs_verify_fail)" 0
+	check_gt "${1}_zs_verified" "$(st_val zs_verified)" 0
+	for c in balloon_inflated balloon_deflated balloon_enoent balloon_alloc_fail \
+		balloon_callback_migrated enoent_requested zs_allocated zs_freed \
+		zs_alloc_fail zs_verified zs_compact_runs zs_compacted_pages \
+		tgt_balloon_tries tgt_balloon_ok tgt_zs_tries tgt_zs_ok tgt_ebusy \
+		tgt_enomem tgt_errors elapsed_ms balloon_held zs_objects zs_pool_pages; do
+		record "${1}_$c" "$(st_val "$c")"
+	done
+}
+
+# st_drain NAME: give everything back; nothing may stay behind.
+st_drain() {
+	err=$(st_cmd drain)
+	[ -z "$err" ] || ktap_fail "${1}_drain" "drain: $err"
+	check_eq "${1}_drained" "$(st_val balloon_held) $(st_val zs_objects) $(st_val zs_pool_pages) $(st_val drain_stuck)" "0 0 0 0"
+	check_eq "${1}_drain_verify_fail" "$(st_val zs_verify_fail)" 0
+}
+
+st_phase_cap() {
+	st_param max_pct 25
+	ram=$(($(meminfo MemTotal) / 4))
+	st_param balloon_pages "$ram"
+	err=$(st_cmd start)
+	case $err in
+	*"No space left"*) ktap_ok stress_cap_refused "$err" ;;
+	*) ktap_fail stress_cap_refused "start with $ram balloon pages (cap 25% of RAM): '${err:-accepted}', expected ENOSPC" ;;
+	esac
+	check_eq stress_cap_no_state_change "$(st_val running) $(st_val balloon_held) $(st_val zs_objects) $(st_val balloon_inflated)" "0 0 0 0"
+	# The debugfs module's own caps, likewise.
+	held=$(mv_counter balloon_held)
+	err=$({ echo $(($(mv_counter balloon_cap) + 1)) > "$MV/inflate"; } 2>&1)
+	case $err in
+	*"No space left"*) ktap_ok movops_cap_refused "$err" ;;
+	*) ktap_fail movops_cap_refused "inflate cap+1: '${err:-accepted}', expected ENOSPC" ;;
+	esac
+	check_eq movops_cap_no_state_change "$(mv_counter balloon_held) $(mv_counter balloon_inflated)" "$held 0"
+	[ "$(st_cmd stop)" ] || true
+}
+
+st_phase_main() {
+	secs=${MOVOPS_STRESS_SECONDS:-60}
+	st_param max_pct 50
+	st_param migrators "${MOVOPS_STRESS_MIGRATORS:-2}"
+	st_param balloon_pages "${MOVOPS_STRESS_PAGES:-8192}"
+	st_param zs_objects "${MOVOPS_STRESS_OBJECTS:-8192}"
+	mig0=$(vmstat balloon_migrate); defl0=$(vmstat balloon_deflate)
+	pg0=$(vmstat pgmigrate_success); zsm0=$(probe_all zs_migrate)
+	ktap_diag "stress: ${secs}s, ${MOVOPS_STRESS_MIGRATORS:-2} migrators, ${MOVOPS_STRESS_PAGES:-8192} pages, ${MOVOPS_STRESS_OBJECTS:-8192} objects"
+	st_run stress "$secs" || return
+	st_books stress
+	ms=$(st_val elapsed_ms)
+	bm=$(($(vmstat balloon_migrate) - mig0))
+	zm=$(($(probe_all zs_migrate) - zsm0))
+	pg=$(($(vmstat pgmigrate_success) - pg0))
+	total=$((bm + zm))
+	# The kernel's own counts must agree with the driver's books.
+	check_eq stress_balloon_migrate_vmstat "$bm" "$(st_val balloon_callback_migrated)"
+	check_eq stress_balloon_deflate_vmstat "$(($(vmstat balloon_deflate) - defl0))" \
+		"$(($(st_val balloon_deflated) + $(st_val balloon_enoent)))"
+	if [ "$(st_val enoent_supported)" = 1 ]; then
+		check_gt stress_enoent_path "$(st_val balloon_enoent)" 0
+	else
+		ktap_skip stress_enoent_path "no -ENOENT contract in this balloon core (6.12: the driver deflates in its callback)"
+	fi
+	check_gt stress_zs_compact_runs "$(st_val zs_compact_runs)" 0
+	check_gt stress_targeted_balloon_ok "$(st_val tgt_balloon_ok)" 0
+	check_gt stress_targeted_zs_ok "$(st_val tgt_zs_ok)" 0
+	check_gt stress_migrations "$total" $((${MOVOPS_STRESS_MIN:-1} - 1))
+	record stress_seconds "$secs"
+	record stress_migrations_balloon "$bm"
+	record stress_migrations_zsmalloc "$zm"
+	record stress_migrations_total "$total"
+	record stress_pgmigrate_success "$pg"
+	if [ "$ms" -gt 0 ] 2>/dev/null; then
+		record stress_rate_balloon_per_s $((bm * 1000 / ms))
+		record stress_rate_zsmalloc_per_s $((zm * 1000 / ms))
+		record stress_rate_total_per_s $((total * 1000 / ms))
+	fi
+	ktap_diag "stress: $total movable_ops migrations in ${ms} ms (balloon $bm, zsmalloc $zm), $(st_val balloon_enoent) -ENOENT"
+	st_drain stress
+}
+
+# Unload while the workers run: the module must stop them and give back
+# every page (its unload line says what came back).
+st_phase_unload() {
+	st_param max_pct 50
+	st_param balloon_pages 4096
+	st_param zs_objects 4096
+	st_cmd start > /dev/null
+	sleep 6
+	if err=$(rmmod movops 2>&1); then ktap_ok stress_unload_running; else ktap_fail stress_unload_running "rmmod: $err"; fi
+	line=$(dmesg | grep 'movops: stress unload:' | tail -1)
+	ktap_diag "$line"
+	case $line in
+	*"stuck 0, untracked 0, verify_fail 0, pool pages 0") ktap_ok stress_unload_returned "$line" ;;
+	*) ktap_fail stress_unload_returned "unload line: '$line'" ;;
+	esac
+	sleep 1
+	free=$(free_kb)
+	record stress_unload_memfree_before_kb "$free0"
+	record stress_unload_memfree_after_kb "$free"
+	# The balloon core's meminfo Balloon: stays one page high per -ENOENT
+	# on 7.3.4 (README, known kernel failures): those pages are free.
+	if [ "$free" -ge $((free0 - 8192)) ]; then
+		ktap_ok stress_unload_memfree "before $free0 kB, after $free kB"
+	else
+		ktap_fail stress_unload_memfree "free $free0 kB before load, $free kB after unload (slack 8192 kB)"
+	fi
+	st_load unload_reload
+}
+
+# Most of RAM allowed: allocations fail, the workers count that and go on.
+st_phase_pressure() {
+	ram=$(($(meminfo MemTotal) / 4))
+	st_param max_pct 95
+	st_param balloon_pages $((ram * 92 / 100))
+	st_param zs_objects $((ram * 2 / 100))
+	st_run pressure "${MOVOPS_STRESS_PRESSURE_SECONDS:-20}" || return
+	fails=$(($(st_val balloon_alloc_fail) + $(st_val zs_alloc_fail)))
+	check_gt pressure_alloc_failures_counted "$fails" 0
+	check_gt pressure_guest_alive "$(meminfo MemFree)" 0
+	st_books pressure
+	st_drain pressure
+}
+
+# fail_page_alloc (FLAVOR=debug): the workers' page allocations fail at
+# random; failed migrations must be put back, nothing lost.
+st_phase_faults() {
+	F=/sys/kernel/debug/fail_page_alloc
+	if [ ! -d "$F" ]; then
+		ktap_skip stress_faults "no $F (CONFIG_FAIL_PAGE_ALLOC: FLAVOR=debug)"
+		return
+	fi
+	echo Y > $F/task-filter; echo N > $F/ignore-gfp-wait; echo N > $F/ignore-gfp-highmem
+	echo 0 > $F/min-order; echo 0 > $F/verbose; echo -1 > $F/times; echo 1 > $F/interval
+	echo "${MOVOPS_STRESS_FAIL_PCT:-10}" > $F/probability
+	st_param fail 1
+	st_param max_pct 50
+	st_param balloon_pages 4096
+	st_param zs_objects 4096
+	pb0=$(probe_all balloon_putback); pz0=$(probe_all zs_putback)
+	st_run faults "${MOVOPS_STRESS_FAULT_SECONDS:-20}"
+	echo 0 > $F/probability
+	st_param fail 0
+	errs=$(($(st_val balloon_alloc_fail) + $(st_val zs_alloc_fail) + $(st_val tgt_enomem) + $(st_val tgt_errors)))
+	check_gt faults_errors_counted "$errs" 0
+	putback=$(($(probe_all balloon_putback) - pb0 + $(probe_all zs_putback) - pz0))
+	record faults_putback "$putback"
+	check_gt faults_putback_counted "$putback" 0
+	st_books faults
+	st_drain faults
+}
+
+# kmemleak: after the final unload nothing allocated by movops may be
+# unreferenced.  Frames of an unloaded module print as bare addresses, so
+# ours are those inside the module's range from /proc/modules.
+st_kmemleak() {
+	K=/sys/kernel/debug/kmemleak
+	if [ ! -w "$K" ]; then
+		ktap_skip kmemleak_clean "no $K (CONFIG_DEBUG_KMEMLEAK: FLAVOR=debug)"
+		return
+	fi
+	echo scan > $K; sleep 1; echo scan > $K
+	awk -v base="$1" -v size="$2" '
+		function hex(s,   i, c, v) { v = 0; s = tolower(s)
+			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
+			return v }
+		BEGIN { sub(/^0x/, "", base); lo = hex(substr(base, 9)); hi = lo + size }
+		/^unreferenced object/ { n++; mine = 0 }
+		/movops/ { if (!mine) { ours++; mine = 1 } }
+		/\[<[0-9a-f]+>\]/ { a = $0; sub(/.*\[</, "", a); sub(/>\].*/, "", a)
+			if (!mine && substr(a, 1, 8) == substr(base, 1, 8) && hex(substr(a, 9)) >= lo && hex(substr(a, 9)) < hi) { ours++; mine = 1 } }
+		END { print n + 0, ours + 0 }' $K > /tmp/kmemleak.n
+	read -r total ours < /tmp/kmemleak.n
+	record kmemleak_unreferenced "$total"
+	record kmemleak_ours "$ours"
+	[ "$ours" = 0 ] || sed 's/^/# kmemleak: /' $K | head -40
+	check_eq kmemleak_clean "$ours" 0
+}
+
+scenario_stress() {
+	K=/sys/kernel/debug/kmemleak
+	[ ! -w "$K" ] || echo clear > $K
+	free0=$(free_kb)
+	st_load stress || return
+	echo 0 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
+	! st_want cap || st_phase_cap
+	! st_want main || st_phase_main
+	! st_want unload || st_phase_unload
+	! st_want pressure || st_phase_pressure
+	! st_want faults || st_phase_faults
+	mod=$(awk '$1 == "movops" { print $6, $2 }' /proc/modules)
+	[ ! -r "$ST" ] || sed 's/^/# stress: /' "$ST"
+	if err=$(rmmod movops 2>&1); then ktap_ok stress_unload; else ktap_fail stress_unload "rmmod: $err"; fi
+	! st_want kmemleak || st_kmemleak ${mod:-0x0 0}
+}
