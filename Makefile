@@ -43,7 +43,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage shell inject-check matrix stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage warm-check shell inject-check matrix stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -183,6 +183,13 @@ coverage:
 		INITRD=$(COV_INITRD) VM_ARGS="--serial3 $(COV_RUN)/gcov.b64" || rc=1; \
 	scripts/coverage.sh $(COV_RUN)/gcov.b64 $(COV_KERNEL) $(RESULTS)/coverage || rc=1; \
 	exit $$rc
+
+# Time to verdict on the warm path: touch a module file, make run; only the
+# module and the initramfs may be rebuilt, verdict within WARM_BUDGET_S.
+WARM_BUDGET_S ?= 15
+warm-check:
+	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) \
+		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
 
 clean:
 	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
