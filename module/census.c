@@ -62,6 +62,7 @@ struct mv_cs_result {
 	unsigned long zones, pfns;
 	unsigned long count[MV_CS_NR];
 	unsigned long still[MV_CS_NR_SET];	/* snapshot PFN, same kind now */
+	unsigned long first[MV_CS_NR_SET], last[MV_CS_NR_SET];	/* PFN range */
 };
 
 static struct {
@@ -225,6 +226,9 @@ static int mv_cs_walk(struct mv_cs_result *r, struct mv_cs_map *rec,
 			r->count[k]++;
 			if (k >= MV_CS_NR_SET)
 				continue;
+			if (!r->first[k] || pfn < r->first[k])
+				r->first[k] = pfn;
+			r->last[k] = max(r->last[k], pfn);
 			if (rec && pfn >= rec->lo && pfn < rec->hi) {
 				set_bit(pfn - rec->lo, rec->bits[k]);
 				rec->n[k]++;
@@ -404,6 +408,8 @@ static int mv_census_show(struct seq_file *sf, void *v)
 		seq_printf(sf, "%s %lu\n", mv_cs_names[k], r.count[k]);
 	seq_printf(sf, "snapshots %lu\n", mv_cs.snapshots);
 	for (k = 0; k < MV_CS_NR_SET; k++) {
+		seq_printf(sf, "first_pfn_%s %lu\n", mv_cs_names[k], r.first[k]);
+		seq_printf(sf, "last_pfn_%s %lu\n", mv_cs_names[k], r.last[k]);
 		seq_printf(sf, "snapshot_%s %lu\n", mv_cs_names[k],
 			   snap ? snap->n[k] : 0);
 		seq_printf(sf, "moved_%s %lu\n", mv_cs_names[k],

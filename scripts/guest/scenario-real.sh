@@ -63,10 +63,16 @@ mr_wait() {
 
 mr_host() { echo "# movops-host: $*"; }
 # nr_balloon_pages with every CPU's pending delta folded in: /proc/vmstat
-# alone can lag by a per-CPU threshold (8 pages were seen).
+# alone can lag by a per-CPU threshold (8 pages were seen).  Kernels
+# without that counter (6.12) get the census's balloon count before
+# inflating plus the inflate and minus the deflate events since.
 mr_nr_balloon() {
-	echo 1 > /proc/sys/vm/stat_refresh 2>/dev/null
-	vmstat nr_balloon_pages
+	if grep -q '^nr_balloon_pages ' /proc/vmstat; then
+		echo 1 > /proc/sys/vm/stat_refresh 2>/dev/null
+		vmstat nr_balloon_pages
+	else
+		echo $((MR_CB0 + $(vmstat balloon_inflate) - i0 - $(vmstat balloon_deflate) + d0))
+	fi
 }
 mr_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 mr_step() { ktap_diag "real users: $1 at $(mr_ms) ms"; }
@@ -94,6 +100,7 @@ mr_targets_off() {
 	[ "$MR_ANCHOR" = 0 ] || mv_write zs_free 1
 }
 mr_compact() { echo 1 > /proc/sys/vm/compact_memory; }
+MR_EVENTS="compact_migrate_scanned compact_free_scanned compact_isolated pgmigrate_success pgmigrate_fail"
 
 mr_balloon() {
 	names="real_balloon_inflated census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all"
@@ -104,6 +111,7 @@ mr_balloon() {
 		return
 	fi
 	pages=$((MR_BALLOON_MIB * 256))
+	MR_CB0=$(mr_c balloon)	# scenario_real's first census
 	i0=$(vmstat balloon_inflate)
 	d0=$(vmstat balloon_deflate)
 	nb0=$(mr_nr_balloon)
@@ -124,6 +132,7 @@ mr_balloon() {
 	mr_census
 	nb=$(mr_nr_balloon)
 	record census_balloon_pages "$(mr_c balloon)"
+	ktap_diag "balloon pages at PFN $(mr_c first_pfn_balloon)..$(mr_c last_pfn_balloon); $(awk '/zone +Movable/ { m = 1 } m && /nr_free_pages/ { print $2; exit }' /proc/zoneinfo) free pages in ZONE_MOVABLE"
 	record census_offline_no_ops_pages "$(mr_c offline_no_ops)"
 	check_eq census_balloon_matches_nr_balloon_pages "$(mr_c balloon)" \
 		"$((nb + $(mr_plus census_count)))"
@@ -131,15 +140,33 @@ mr_balloon() {
 	mr_targets_on
 	mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
 	m0=$(vmstat balloon_migrate)
-	mr_compact
-	delta=$(($(vmstat balloon_migrate) - m0))
+	for e in $MR_EVENTS; do eval "v0_$e=$(vmstat "$e")"; done
+	pi0=$(mv_counter probe_all_balloon_isolate)
+	pm0=$(mv_counter probe_all_balloon_migrate)
+	# Compaction is probabilistic (4 to 480 balloon pages moved by one
+	# pass here): up to three passes until one moved a balloon page.
+	rounds=0 delta=0
+	while [ "$rounds" -lt 3 ] && [ "$delta" = 0 ]; do
+		mr_compact
+		rounds=$((rounds + 1))
+		delta=$(($(vmstat balloon_migrate) - m0))
+	done
+	record real_balloon_compaction_kprobe_isolate "$(($(mv_counter probe_all_balloon_isolate) - pi0))"
+	record real_balloon_compaction_kprobe_migrate "$(($(mv_counter probe_all_balloon_migrate) - pm0))"
 	mr_targets_off
+	for e in $MR_EVENTS; do
+		eval "d=\$(($(vmstat "$e") - v0_$e))"
+		# shellcheck disable=SC2154 # set by the eval above
+		record "real_balloon_compaction_$e" "$d"
+	done
 	mr_census
+	ktap_diag "after compaction: balloon pages at PFN $(mr_c first_pfn_balloon)..$(mr_c last_pfn_balloon)"
 	moved=$(mr_c moved_balloon)
 	record real_balloon_snapshot_pages "$(mr_c snapshot_balloon)"
 	record real_balloon_census_moved "$moved"
 	record real_balloon_vmstat_migrate_delta "$delta"
 	record real_balloon_migrate_by_target_setup "$MR_SETUP_MIGRATE"
+	record real_balloon_compaction_passes "$rounds"
 	record real_balloon_pages_after_compaction "$(mr_c balloon)"
 	ktap_diag "compaction: census saw $moved of $(mr_c snapshot_balloon) balloon pages leave their PFN; balloon_migrate +$delta"
 	check_gt real_balloon_census_moved "$moved" "$((0 + $(mr_plus balloon_moved) * moved))"
@@ -155,7 +182,9 @@ mr_balloon() {
 	mr_wait balloon_deflate $((d0 + inflated)) 30
 	deflated=$(($(vmstat balloon_deflate) - d0))
 	record real_balloon_deflated_pages "$deflated"
-	check_eq real_balloon_deflated_all "$deflated $(mr_nr_balloon)" "$inflated $nb0"
+	mr_census
+	check_eq real_balloon_deflated_all "$deflated $(mr_nr_balloon) $(mr_c balloon)" \
+		"$inflated $nb0 $MR_CB0"
 	if mr_fault balloon_nodeflate; then
 		mr_host balloon-deflate
 		mr_wait balloon_deflate $((d0 + inflated)) 30
@@ -166,7 +195,7 @@ mr_balloon() {
 # Files, not pipes: a pipe moves 4 MiB several times slower under TCG.
 mr_chunk() {
 	case $(($1 % 8)) in
-	0 | 5) dd if=/dev/urandom of="$2" bs=1M count=4 2>/dev/null ;;
+	0) dd if=/dev/urandom of="$2" bs=1M count=4 2>/dev/null ;;
 	1 | 6)	# 4 KiB of text, doubled to 4 MiB
 		awk -v i="$1" 'BEGIN { for (l = 0; l < 80; l++) printf "movops zram chunk %d, line %d: text that compresses well\n", i, l }' > "$2.t"
 		head -c 4096 "$2.t" > "$2"
@@ -175,11 +204,12 @@ mr_chunk() {
 			cat "$2" "$2" > "$2.t" && mv "$2.t" "$2"
 		done ;;
 	3) dd if=/dev/zero of="$2" bs=1M count=4 2>/dev/null ;;
-	*)	# random bytes with 3/4, 7/8 or 15/16 of them zeroed
+	*)	# random bytes with 3/4, 7/8, 15/16 or 31/32 of them zeroed
 		dd if=/dev/urandom of="$2.t" bs=1M count=4 2>/dev/null
 		case $(($1 % 8)) in
 		2) tr '\000-\337' '\000' < "$2.t" > "$2" ;;
 		4) tr '\000-\277' '\000' < "$2.t" > "$2" ;;
+		5) tr '\000-\367' '\000' < "$2.t" > "$2" ;;
 		7) tr '\000-\357' '\000' < "$2.t" > "$2" ;;
 		esac
 		rm -f "$2.t" ;;
