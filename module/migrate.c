@@ -158,11 +158,20 @@ static void mv_check_balloon_ops_direct(struct mv_bpage *e)
 	mv_ops_direct_count(pfn, false, tries < 20);
 }
 
-/* Migrate whatever sits at @pfn by allocating and freeing that PFN. */
+/*
+ * Migrate whatever sits at @pfn by allocating and freeing that PFN.
+ * alloc_contig_range() isolates the whole pageblock, and one that is not
+ * whole in one online zone trips a VM_BUG_ON there (seen with PFN 1: the
+ * DMA zone starts at PFN 1, its pageblock at 0).  Such a PFN is refused
+ * with -EBUSY without trying; its class (MV_PB_HOLE) explains the -EBUSY.
+ */
 static int mv_force_pfn(unsigned long pfn)
 {
-	int ret = mv_alloc_contig_range(pfn, pfn + 1, MV_CONTIG_GFP);
+	int ret;
 
+	if (mv_classify(pfn) == MV_PB_HOLE)
+		return -EBUSY;
+	ret = mv_alloc_contig_range(pfn, pfn + 1, MV_CONTIG_GFP);
 	if (!ret)
 		free_contig_range(pfn, 1);
 	return ret;
