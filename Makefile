@@ -32,6 +32,10 @@ RESULTS ?= $(BUILD)/results/$(KVER)
 KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
 KDIR    ?= $(KERNEL)
 INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
+# Modules build in a copy of their sources per version and flavour (6.12 and
+# 7.3 leave different objects behind); the .ko files are found there.
+MOD_SRC ?= $(BUILD)/src-$(KVER)-$(FLAVOR)
+export KO_DIR := $(MOD_SRC)
 KERNEL_IMAGE ?= $(KERNEL)/arch/x86/boot/bzImage
 QEMU    ?= qemu-system-x86_64
 PHASES  := $(RESULTS)/phases.tsv
@@ -86,7 +90,9 @@ kernel: setup
 # Out-of-tree modules against any prepared kernel build or headers directory.
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@scripts/sync-src.sh $(MOD_SRC)
+	$(MAKE) -C $(KDIR) M=$(MOD_SRC) modules
+	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
 	@scripts/mkinitramfs.sh $(INITRD)
@@ -188,11 +194,10 @@ coverage:
 # module and the initramfs may be rebuilt, verdict within WARM_BUDGET_S.
 WARM_BUDGET_S ?= 15
 warm-check:
-	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) \
+	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
 		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
 
 clean:
-	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
 # Also forget the downloaded trees and kernel builds shared between clones.

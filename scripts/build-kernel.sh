@@ -26,19 +26,6 @@ if [ -z "${MOVOPS_LOCKED:-}" ]; then
 	flock 9
 fi
 
-# sync_src FROM TO: make TO's C sources and Kbuild files equal FROM's,
-# touching only files whose content differs (make then rebuilds exactly those).
-sync_src() {
-	mkdir -p "$2"
-	for f in "$2"/* "$2"/.kunitconfig; do
-		[ ! -f "$f" ] || [ -f "$1/${f##*/}" ] || rm -f "$f"
-	done
-	for f in "$1"/*.c "$1"/*.h "$1"/Kconfig "$1"/Kbuild "$1"/.kunitconfig; do
-		case $f in *.mod.c) continue ;; esac
-		[ -f "$f" ] || continue
-		cmp -s "$f" "$2/${f##*/}" || cp "$f" "$2/${f##*/}"
-	done
-}
 
 # The harness's own Debian tree always carries the KUnit hook, so that one
 # build serves the VM runs and kunit.py alike. The tree is shared by every
@@ -48,8 +35,7 @@ sync_src() {
 # 'make kunit-install', and then at that clone's kunit/.
 if [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
 	hook=$MOVOPS_CACHE/hook/$KVER-$id
-	sync_src "$TOP/kunit" "$hook/kunit"
-	sync_src "$TOP/module" "$hook/module"
+	"$TOP/scripts/sync-src.sh" "$hook"
 	"$TOP/scripts/kunit-hook.sh" install "$SRC" "$hook/kunit"
 fi
 if "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null 2>&1; then

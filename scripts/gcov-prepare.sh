@@ -33,16 +33,4 @@ if [ ! -e "$obj" ] && [ -f "$def/.movops-built" ]; then
 	exec 9>&-
 fi
 
-# Sources only, updated in place: unchanged files keep their mtime.
-mkdir -p "$copy/module" "$copy/kunit"
-cmp -s "$TOP/Kbuild" "$copy/Kbuild" || cp "$TOP/Kbuild" "$copy/Kbuild"
-for d in module kunit; do
-	for f in "$copy/$d"/*.[ch] "$copy/$d"/Kbuild "$copy/$d"/Kconfig; do
-		[ ! -f "$f" ] || [ -f "$TOP/$d/${f##*/}" ] || rm -f "$f"
-	done
-	for f in "$TOP/$d"/*.[ch] "$TOP/$d"/Kbuild "$TOP/$d"/Kconfig; do
-		case $f in *.mod.c) continue ;; esac
-		[ -f "$f" ] || continue
-		cmp -s "$f" "$copy/$d/${f##*/}" || cp "$f" "$copy/$d/${f##*/}"
-	done
-done
+"$TOP/scripts/sync-src.sh" "$copy"

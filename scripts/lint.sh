@@ -31,10 +31,7 @@ trap 'rm -f "$log"' EXIT
 # Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.
 scratch=$(mktemp -d)
 trap 'rm -rf "$log" "$scratch"' EXIT
-for d in Kbuild module kunit; do
-	[ ! -e "$TOP/$d" ] || cp -r "$TOP/$d" "$scratch/"
-done
-find "$scratch" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+"$TOP/scripts/sync-src.sh" "$scratch"
 if ! make -C "$KDIR" M="$scratch" W=1 C=2 modules > "$log" 2>&1; then
 	cat "$log" >&2
 	die "W=1 C=2 build failed"
