@@ -17,6 +17,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/oom.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -42,7 +43,7 @@ MODULE_PARM_DESC(stress_zs_objects, "Stress: zsmalloc objects to churn around");
 static unsigned int stress_max_pct = 25;
 module_param(stress_max_pct, uint, 0644);
 MODULE_PARM_DESC(stress_max_pct,
-		 "Stress: cap on balloon pages plus objects, percent of RAM (1..95)");
+		 "Stress: cap on balloon pages plus objects, percent of RAM (1..100)");
 
 static bool stress_block = true;
 module_param(stress_block, bool, 0644);
@@ -102,6 +103,7 @@ enum ms_counter {
 	MS_drained_balloon,
 	MS_drained_zs,
 	MS_drain_stuck,
+	MS_oom_deflated,
 	MS_NR
 };
 
@@ -133,6 +135,7 @@ static const char * const ms_names[MS_NR] = {
 	[MS_drained_balloon] = "drained_balloon",
 	[MS_drained_zs] = "drained_zs",
 	[MS_drain_stuck] = "drain_stuck",
+	[MS_oom_deflated] = "oom_deflated",
 };
 
 /* A balloon page of the stress device, found by PFN from the callback. */
@@ -297,6 +300,27 @@ static unsigned int ms_held(void)
 	spin_unlock(&ms.lock);
 	return n;
 }
+
+/*
+ * Deflate on OOM, as virtio_balloon does with DEFLATE_ON_OOM: under the
+ * pressure test the balloon, not a process, gives way.
+ */
+static int ms_oom_notify(struct notifier_block *nb, unsigned long dummy,
+			 void *parm)
+{
+	unsigned long *freed = parm;
+	unsigned int i;
+
+	for (i = 0; i < 256 && ms_held(); i++) {
+		if (ms_deflate_one())
+			break;
+		ms_inc(MS_oom_deflated);
+		(*freed)++;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block ms_oom_nb = { .notifier_call = ms_oom_notify };
 
 static void ms_worker_setup(void)
 {
@@ -506,15 +530,14 @@ static int ms_migrate_fn(void *arg)
 			free_contig_range(start, nr);
 		if (serial)
 			mutex_unlock(&mv.lock);
-		if (!ret) {
+		if (!ret)
 			ms_inc(zs ? MS_tgt_zs_ok : MS_tgt_balloon_ok);
-		} else if (ret == -EBUSY) {
+		else if (ret == -EBUSY)
 			ms_inc(MS_tgt_ebusy);
-		} else if (ret == -ENOMEM) {
+		else if (ret == -ENOMEM)
 			ms_inc(MS_tgt_enomem);
-		} else {
+		else
 			ms_inc(MS_tgt_errors);
-		}
 		cond_resched();
 	}
 	return 0;
@@ -560,7 +583,7 @@ static int ms_start(void)
 	if (ms.running || ms.n || ms.zn)
 		return -EBUSY;		/* running, or not drained */
 	if (!nmig || nmig > MS_MAX_MIGRATORS || !stress_max_pct ||
-	    stress_max_pct > 95 || !stress_balloon_pages || !stress_zs_objects)
+	    stress_max_pct > 100 || !stress_balloon_pages || !stress_zs_objects)
 		return -EINVAL;
 	cap = totalram_pages() / 100 * stress_max_pct;
 	if ((unsigned long)stress_balloon_pages + stress_zs_objects > cap)
@@ -725,8 +748,8 @@ int mv_stress_init(struct dentry *dir)
 	spin_lock_init(&ms.lock);
 	balloon_devinfo_init(&ms.bdev);
 	ms.bdev.migratepage = ms_migratepage;
-	/* Room for most of RAM: the pressure test raises the targets. */
-	ms.cap = totalram_pages() / 100 * 95;
+	/* Room for all of RAM: the pressure test aims past what is free. */
+	ms.cap = totalram_pages();
 	ms.zcap = ms.cap;
 	ms.pages = kvcalloc(ms.cap, sizeof(*ms.pages), GFP_KERNEL);
 	ms.zobjs = kvcalloc(ms.zcap, sizeof(*ms.zobjs), GFP_KERNEL);
@@ -736,6 +759,7 @@ int mv_stress_init(struct dentry *dir)
 		mv_stress_exit();
 		return -ENOMEM;
 	}
+	register_oom_notifier(&ms_oom_nb);
 	debugfs_create_file("stress", 0600, dir, NULL, &ms_fops);
 	return 0;
 }
@@ -744,6 +768,7 @@ int mv_stress_init(struct dentry *dir)
 void mv_stress_exit(void)
 {
 	if (ms.pool) {
+		unregister_oom_notifier(&ms_oom_nb);
 		mutex_lock(&ms.ctl);
 		ms_stop_threads();
 		ms_drain();

@@ -135,7 +135,7 @@ static void settle(const char *file)
 	const char *b = strrchr(file, '/');
 	int fd;
 
-	if (!b || strcmp(b, "/stress"))
+	if (strcmp(b ? b + 1 : file, "stress"))
 		return;
 	fd = open(file, O_WRONLY);
 	if (fd < 0)

@@ -174,16 +174,18 @@ st_phase_unload() {
 	st_load unload_reload
 }
 
-# Most of RAM allowed: allocations fail, the workers count that and go on.
+# All of RAM allowed, the balloon aimed at 98 % of it: allocations fail,
+# the workers count that and go on.
 st_phase_pressure() {
 	ram=$(($(meminfo MemTotal) / 4))
-	st_param max_pct 95
-	st_param balloon_pages $((ram * 92 / 100))
-	st_param zs_objects $((ram * 2 / 100))
+	st_param max_pct 100
+	st_param balloon_pages $((ram * 98 / 100))
+	st_param zs_objects $((ram * 1 / 100))
 	st_run pressure "${MOVOPS_STRESS_PRESSURE_SECONDS:-20}" || return
 	fails=$(($(st_val balloon_alloc_fail) + $(st_val zs_alloc_fail)))
 	check_gt pressure_alloc_failures_counted "$fails" 0
 	check_gt pressure_guest_alive "$(meminfo MemFree)" 0
+	record pressure_oom_deflated "$(st_val oom_deflated)"
 	st_books pressure
 	st_drain pressure
 }
