@@ -233,10 +233,13 @@ st_kmemleak() {
 			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
 			return v }
 		BEGIN { sub(/^0x/, "", base); lo = hex(substr(base, 9)); hi = lo + size }
-		/^unreferenced object/ { n++; mine = 0 }
+		/^unreferenced object/ { n++; mine = 0; next }
 		/movops/ { if (!mine) { ours++; mine = 1 } }
-		/\[<[0-9a-f]+>\]/ { a = $0; sub(/.*\[</, "", a); sub(/>\].*/, "", a)
-			if (!mine && substr(a, 1, 8) == substr(base, 1, 8) && hex(substr(a, 9)) >= lo && hex(substr(a, 9)) < hi) { ours++; mine = 1 } }
+		# A frame: "[<ffff...>] sym" (older) or a bare "0xffff..." once
+		# the module is gone.
+		{ for (i = 1; i <= NF; i++) { a = $i; gsub(/[][<>]/, "", a); sub(/^0x/, "", a)
+			if (!mine && length(a) == 16 && a ~ /^[0-9a-f]+$/ && substr(a, 1, 8) == substr(base, 1, 8) &&
+			    hex(substr(a, 9)) >= lo && hex(substr(a, 9)) < hi) { ours++; mine = 1 } } }
 		END { print n + 0, ours + 0 }' $K > /tmp/kmemleak.n
 	read -r total ours < /tmp/kmemleak.n
 	record kmemleak_unreferenced "$total"
