@@ -65,6 +65,8 @@ static const char *const words[] = {
 	"1", "0", "2", "8", "16", "64", "1 8", "1 4096", "1 4097", "1 7", "2 200",
 	"balloon", "zsmalloc", "all", "nonmovable", "none", "balloon_fail",
 	"zs_corrupt", "start", "stop", "drain", "verify", "1\n", "none\n",
+	"start\n", "stop\n", "drain\n", "verify\n", "all\n", "balloon\n", "64\n",
+	"2 200\n",
 };
 static const char *const bad[] = {
 	"", " ", "\t", "\n", "\n\n", " 1", "1 ", "\r\n", "1\r", "-1", "+1", "-0",
