@@ -16,6 +16,7 @@
 #include <linux/delay.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/pageblock-flags.h>
 #include <linux/vmstat.h>
 
 #define MK_ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
@@ -37,6 +38,41 @@ unsigned long mk_clean_range(struct kunit *test, unsigned int nr)
 			   "precondition: alloc_contig_pages(%u) found no isolatable range",
 			   nr);
 	return page_to_pfn(page);
+}
+
+/*
+ * The same from zone @zi of this node, and only from pageblocks wholly in
+ * it: alloc_contig_range() isolates whole pageblocks, and one that starts
+ * before its zone trips VM_BUG_ON(!zone_spans_pfn()) in
+ * get_pfnblock_bitmap_bitidx() (7.3.4: alloc_contig_pages(4, GFP_DMA)
+ * picks PFN 4, in the pageblock at PFN 0; ZONE_DMA starts at PFN 1).
+ */
+unsigned long mk_clean_range_zone(struct kunit *test, unsigned int nr,
+				  enum zone_type zi)
+{
+	struct zone *zone = &NODE_DATA(numa_mem_id())->node_zones[zi];
+	unsigned long pfn, end, i;
+	struct page *page;
+
+	if (!populated_zone(zone))
+		kunit_skip(test, "precondition: zone %s is empty", zone->name);
+	end = pageblock_start_pfn(zone_end_pfn(zone));
+	for (pfn = pageblock_align(zone->zone_start_pfn); pfn + nr <= end;
+	     pfn += nr) {
+		for (i = 0; i < nr; i++) {
+			page = pfn_to_online_page(pfn + i);
+			if (!page || page_zone(page) != zone ||
+			    PageReserved(page) || PageHuge(page))
+				break;
+		}
+		if (i == nr &&
+		    !mv_alloc_contig_range(pfn, pfn + nr, GFP_KERNEL | __GFP_NOWARN))
+			return pfn;
+		cond_resched();
+	}
+	kunit_skip(test, "precondition: no isolatable range of %u pages in zone %s",
+		   nr, zone->name);
+	return 0;
 }
 
 void mk_free_pfn(unsigned long pfn)

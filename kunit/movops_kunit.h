@@ -8,6 +8,7 @@
 #define _MOVOPS_KUNIT_H
 
 #include <kunit/test.h>
+#include <linux/mmzone.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -65,6 +66,8 @@ struct mk_zpool {
 
 /* Clean ranges and migration. */
 unsigned long mk_clean_range(struct kunit *test, unsigned int nr);
+unsigned long mk_clean_range_zone(struct kunit *test, unsigned int nr,
+				  enum zone_type zi);
 void mk_free_pfn(unsigned long pfn);
 int mk_migrate_pfn(unsigned long pfn);
 int mk_migrate_pfn_quiet(unsigned long pfn);

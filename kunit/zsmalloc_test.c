@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zsmalloc_test.c - movops_zsmalloc: objects of several size classes, the
- * targeted migration of every page behind them, data intact, PFNs changed.
+ * targeted migration of every page behind them, data intact, PFNs changed;
+ * a page whose zspage is being read stays put until the read ends.
  */
 #include "movops_kunit.h"
+
+#include <linux/scatterlist.h>
 
 struct mk_zs_param {
 	unsigned int size;		/* 0: the first huge class */
@@ -60,8 +63,73 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), pages);
 }
 
+struct mk_zs_hold {
+	struct zs_pool *pool;
+	unsigned long handle;
+};
+
+static void mk_zs_hold_release(void *data)
+{
+	struct mk_zs_hold *h = data;
+
+	mv_zs_read_release(h->pool, h->handle);
+}
+
+/*
+ * A reader between zs_obj_read_sg_begin() and zs_obj_read_sg_end() holds
+ * its zspage's read lock; zs_page_migrate() only trylocks it for writing
+ * and answers -EBUSY, so a page of that zspage stays where it is, its
+ * objects intact.  Once the read ends, the same page migrates.
+ */
+static void zs_read_held_blocks_migration(struct kunit *test)
+{
+	struct scatterlist sg[2];
+	struct mk_zs_hold *h;
+	unsigned long pfn, pages;
+	struct mk_zpool *zp;
+	unsigned int bad;
+
+	if (!MV_HAVE_ZS_READ_HOLD)
+		kunit_skip(test, "precondition: %s", MV_NO_ZS_READ_HOLD_REASON);
+	zp = mk_zpool_create(test, 200, mk_zs_nobj(200), true);
+	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u objects corrupt before any migration", bad);
+	pfn = zp->obj[0].pfn[0];
+	KUNIT_ASSERT_NE(test, pfn, 0);
+	pages = zs_get_total_pages(zp->pool);
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->pool = zp->pool;
+	h->handle = zp->obj[0].handle;
+
+	mv_zs_read_hold(h->pool, h->handle, sg, zp->size);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, mk_zs_hold_release, h));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(sg_page(&sg[0])), pfn);
+	KUNIT_EXPECT_EQ_MSG(test, mk_migrate_pfn_quiet(pfn), -EBUSY,
+			    "pfn %#lx migrated under a held read", pfn);
+	KUNIT_EXPECT_TRUE(test, mv_zs_page_typed(pfn_to_page(pfn)));
+	KUNIT_EXPECT_FALSE(test, mv_page_ops_isolated(pfn_to_page(pfn)));
+	kunit_release_action(test, mk_zs_hold_release, h);
+
+	mk_zpool_refresh(zp);
+	KUNIT_EXPECT_EQ_MSG(test, zp->obj[0].pfn[0], pfn,
+			    "the object left its page while it was being read");
+	KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u of %u objects corrupt after the refused migration",
+			      bad, zp->nobj);
+
+	KUNIT_EXPECT_EQ(test, mk_migrate_pfn(pfn), 0);
+	mk_zpool_refresh(zp);
+	KUNIT_EXPECT_NE(test, zp->obj[0].pfn[0], pfn);
+	KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u of %u objects corrupt after migration", bad, zp->nobj);
+	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), pages);
+}
+
 static struct kunit_case movops_zsmalloc_cases[] = {
 	KUNIT_CASE_PARAM(zs_targeted_migration_keeps_data, mk_zs_gen_params),
+	KUNIT_CASE(zs_read_held_blocks_migration),
 	{}
 };
 

@@ -211,6 +211,24 @@ static inline void mv_balloon_migrated(struct balloon_dev_info *dev,
 #define MV_NO_NR_BALLOON_PAGES_REASON \
 	"no NR_BALLOON_PAGES (meminfo Balloon:) counter in this kernel"
 
+/*
+ * balloon_dev_info.adjust_managed_page_count: the balloon core keeps the
+ * zones' managed pages in step with inflation, deflation and cross-zone
+ * migration (7.x).  Before, drivers did it in their own callbacks.
+ */
+#ifndef MV_HAVE_BALLOON_ADJUST_MANAGED
+#define MV_HAVE_BALLOON_ADJUST_MANAGED	0
+#endif
+#define MV_NO_BALLOON_ADJUST_MANAGED_REASON \
+	"no balloon_dev_info.adjust_managed_page_count: drivers adjust managed pages in their own migratepage callback (6.12 virtio_balloon)"
+
+static inline void mv_balloon_adjust_managed(struct balloon_dev_info *b)
+{
+#if MV_HAVE_BALLOON_ADJUST_MANAGED
+	b->adjust_managed_page_count = true;
+#endif
+}
+
 /* The NR_BALLOON_PAGES node counter, exact; -1 where it does not exist. */
 static inline long mv_balloon_pages_stat(void)
 {
@@ -442,6 +460,33 @@ static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
 #define MV_HAVE_ZS_OBJ_PFNS	(MV_HAVE_ZS_OBJ_SG || !MV_HAVE_ZS_OBJ_READ)
 #define MV_NO_ZS_OBJ_PFNS_REASON \
 	"zs_obj_read_begin() without zs_obj_read_sg_begin(): the pages behind an object are unknown"
+
+/*
+ * A read of an object held open: zs_obj_read_sg_begin() read-locks the
+ * zspage until zs_obj_read_sg_end(), and the holder may sleep in between
+ * (writers, migration among them, only trylock).  zs_map_object() (6.12)
+ * holds a non-sleeping lock with preemption off: nothing can be held
+ * across a migration there.  @sg holds two entries.
+ */
+#define MV_HAVE_ZS_READ_HOLD	MV_HAVE_ZS_OBJ_SG
+#define MV_NO_ZS_READ_HOLD_REASON \
+	"no zs_obj_read_sg_begin(): zs_map_object() cannot be held across a sleeping migration"
+
+static inline void mv_zs_read_hold(struct zs_pool *pool, unsigned long handle,
+				   struct scatterlist *sg, size_t len)
+{
+#if MV_HAVE_ZS_OBJ_SG
+	zs_obj_read_sg_begin(pool, handle, sg, len);
+#endif
+}
+
+static inline void mv_zs_read_release(struct zs_pool *pool,
+				      unsigned long handle)
+{
+#if MV_HAVE_ZS_OBJ_SG
+	zs_obj_read_sg_end(pool, handle);
+#endif
+}
 
 /* zs_malloc() gained its node argument (with the zpool removal). */
 static inline unsigned long mv_zs_malloc(struct zs_pool *pool, size_t size,
