@@ -227,7 +227,8 @@ st_kmemleak() {
 		ktap_skip kmemleak_clean "no $K (CONFIG_DEBUG_KMEMLEAK: FLAVOR=debug)"
 		return
 	fi
-	echo scan > $K; sleep 1; echo scan > $K
+	# kmemleak reports nothing younger than 5 s: wait past that, scan twice.
+	sleep 6; echo scan > $K; sleep 1; echo scan > $K
 	awk -v base="$1" -v size="$2" '
 		function hex(s,   i, c, v) { v = 0; s = tolower(s)
 			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
