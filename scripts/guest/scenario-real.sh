@@ -52,8 +52,9 @@ mr_census() {
 mr_c() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MR_C"; }
 
 # mr_wait EVENT TARGET SECONDS: until /proc/vmstat EVENT >= TARGET
+# (SECONDS times MOVOPS_WAIT_SCALE: 10 on the slow sanitizer flavour)
 mr_wait() {
-	t=$(($3 * 10))
+	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
 	while [ "$(vmstat "$1")" -lt "$2" ]; do
 		t=$((t - 1))
 		[ "$t" -gt 0 ] || return 1
@@ -78,7 +79,7 @@ mr_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 mr_step() { ktap_diag "real users: $1 at $(mr_ms) ms"; }
 
 # Global compaction needs partly used pageblocks above the pages to move
-# them into; a nearly empty ZONE_MOVABLE has none (COUNTERS.md,
+# them into; a nearly empty ZONE_MOVABLE has none (README.md, "The debugfs module",
 # compact_target).  mr_targets_on takes the two topmost clean pageblocks of
 # the zone and leaves them half free; one module zsmalloc object shows the
 # module which zone, and is freed again by mr_targets_off.  Taking the
