@@ -6,7 +6,12 @@ FLAVOR   ?= default
 KSRC     ?=
 ACCEL    ?= auto
 QEMU_MEM ?= 1G
-TIMEOUT  ?= 300
+# The sanitizer flavour (FLAVOR=debug) runs several times slower: a longer
+# guest timeout and bounded waits, and a free-memory slack that covers
+# KASAN's quarantine of freed memory (up to 1/32 of RAM, about 48 MiB here).
+TIMEOUT  ?= $(if $(filter debug,$(FLAVOR)),1800,300)
+export MOVOPS_WAIT_SCALE ?= $(if $(filter debug,$(FLAVOR)),10,1)
+export MOVOPS_MEMFREE_SLACK_KB ?= $(if $(filter debug,$(FLAVOR)),65536,4096)
 GUEST_CMD ?=
 # Taken literally: a guest command may use $$ and $$(...) without escaping for make.
 override GUEST_CMD := $(value GUEST_CMD)
