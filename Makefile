@@ -114,7 +114,8 @@ boot:
 verdict:
 	@python3 scripts/verdict.py --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --vm-record $(RESULTS)/vm.json \
-		--phases $(PHASES) --out $(RESULTS) --kver $(KVER) \
+		--phases $(PHASES) --kernel-timings $(KERNEL)/.movops-timings \
+		--out $(RESULTS) --kver $(KVER) \
 		--expect-fail "$(EXPECT_FAIL_$(MOVOPS_INJECT))"
 
 # One VM run with a fault injected; its results go to their own directory.

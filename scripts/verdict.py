@@ -92,6 +92,8 @@ def main():
     ap.add_argument('--ktap', help="the runner's KTAP stream")
     ap.add_argument('--vm-record')
     ap.add_argument('--phases')
+    ap.add_argument('--kernel-timings',
+                    help="fetch/config/build seconds of the kernel build's last real build")
     ap.add_argument('--out', required=True)
     ap.add_argument('--kver', default='')
     ap.add_argument('--expect-fail', default='',
@@ -140,6 +142,7 @@ def main():
         'ktap_errors': rep.errors,
         'vm': {k: v for k, v in vm.items() if k != 'argv'},
         'phases_s': {k: round(v, 3) for k, v in phases.items()},
+        'kernel_last_build_s': read_phases(args.kernel_timings),
         'counters': counters,
     }
     with open(os.path.join(args.out, 'results.json'), 'w') as f:
