@@ -487,17 +487,8 @@ static const struct file_operations mv_census_fops = {
 	.release = single_release,
 };
 
-static const struct file_operations mv_census_snapshot_fops = {
-	.owner = THIS_MODULE,
-	.write = mv_census_snapshot_write,
-	.llseek = noop_llseek,
-};
-
-static const struct file_operations mv_census_migrate_fops = {
-	.owner = THIS_MODULE,
-	.write = mv_census_migrate_write,
-	.llseek = noop_llseek,
-};
+MV_WO_FOPS(census_snapshot);
+MV_WO_FOPS(census_migrate);
 
 void mv_census_init(struct dentry *dir)
 {

@@ -482,13 +482,6 @@ static int mv_blocks_open(struct inode *inode, struct file *file)
 	return single_open(file, mv_blocks_show, NULL);
 }
 
-#define MV_WO_FOPS(name)						\
-static const struct file_operations mv_##name##_fops = {		\
-	.owner = THIS_MODULE,						\
-	.write = mv_##name##_write,					\
-	.llseek = noop_llseek,						\
-}
-
 MV_WO_FOPS(inflate);
 MV_WO_FOPS(inflate_contig);
 MV_WO_FOPS(deflate);

@@ -243,4 +243,12 @@ void mv_stress_exit(void);
 int mv_probes_init(void);
 void mv_probes_exit(void);
 
+/* A write-only debugfs file whose handler is mv_<name>_write(). */
+#define MV_WO_FOPS(name)						\
+static const struct file_operations mv_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.write = mv_##name##_write,					\
+	.llseek = noop_llseek,						\
+}
+
 #endif /* _MOVOPS_H */
