@@ -186,16 +186,12 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 {
 	unsigned long pfn = 0;
 	unsigned int n = 0;
-	char buf[32], *arg;
+	char buf[MV_INPUT_MAX], *arg;
 	int ret, what;
 
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
+	ret = mv_get_input(ubuf, len, buf);
+	if (ret)
+		return ret;
 	if (!strncmp(buf, "pfn ", 4)) {
 		ret = kstrtoul(buf + 4, 10, &pfn);
 		if (ret)

@@ -438,18 +438,13 @@ static int mv_census_open(struct inode *inode, struct file *file)
 static int mv_cs_get_word(const char __user *ubuf, size_t len,
 			  const char *word)
 {
-	char buf[16];
+	char buf[MV_INPUT_MAX];
+	int ret;
 
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	if (strlen(buf) != len || strcmp(buf, word))
-		return -EINVAL;
-	return 0;
+	ret = mv_get_input(ubuf, len, buf);
+	if (ret)
+		return ret;
+	return strcmp(buf, word) ? -EINVAL : 0;
 }
 
 static ssize_t mv_cs_write(const char __user *ubuf, size_t len,

@@ -104,14 +104,12 @@ static const char * const mv_inject_names[] = {
 
 static struct dentry *mv_dir;
 
-/* Longest accepted input: "16384 4096\n" and the words, with room. */
-#define MV_INPUT_MAX	32
-
 /*
  * Copy a short user string and drop one trailing newline.  Anything
- * longer than MV_INPUT_MAX, or with an embedded NUL, is -EINVAL.
+ * longer than MV_INPUT_MAX, or with an embedded NUL, is -EINVAL.  Every
+ * debugfs write handler of the module parses its input through this.
  */
-static int mv_get_input(const char __user *ubuf, size_t len, char *buf)
+int mv_get_input(const char __user *ubuf, size_t len, char *buf)
 {
 	if (!len || len >= MV_INPUT_MAX)
 		return -EINVAL;

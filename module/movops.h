@@ -243,6 +243,10 @@ void mv_stress_exit(void);
 int mv_probes_init(void);
 void mv_probes_exit(void);
 
+/* Longest accepted input: "16384 4096\n", "pfn 1048576 8\n", the words. */
+#define MV_INPUT_MAX	32
+int mv_get_input(const char __user *ubuf, size_t len, char *buf);
+
 /* A write-only debugfs file whose handler is mv_<name>_write(). */
 #define MV_WO_FOPS(name)						\
 static const struct file_operations mv_##name##_fops = {		\

@@ -657,24 +657,18 @@ static const char * const ms_cmds[] = { "start", "stop", "drain", "verify" };
 static ssize_t ms_write(struct file *f, const char __user *ubuf, size_t len,
 			loff_t *ppos)
 {
-	size_t n = len;
-	char buf[16];
-	int cmd, ret = 0;
+	char buf[MV_INPUT_MAX];
+	int cmd, ret;
 
-	if (!n || n >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, n))
-		return -EFAULT;
-	buf[n] = '\0';
-	if (buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	if (!n || strlen(buf) != n)
-		return -EINVAL;
+	ret = mv_get_input(ubuf, len, buf);
+	if (ret)
+		return ret;
 	cmd = match_string(ms_cmds, ARRAY_SIZE(ms_cmds), buf);
 	if (cmd < 0)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&ms.ctl))
 		return -EINTR;
+	ret = 0;
 	switch (cmd) {
 	case 0:
 		ret = ms_start();
