@@ -35,7 +35,9 @@ FUZZ_INPUTS      ?= 1000
 KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_owner=on)
 
 BUILD   := $(CURDIR)/build
-RESULTS ?= $(BUILD)/results/$(KVER)
+# Results per version; a flavour other than default gets its own directory.
+RTAG    := $(KVER)$(if $(filter-out default,$(FLAVOR)),-$(FLAVOR))
+RESULTS ?= $(BUILD)/results/$(RTAG)
 KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
 KDIR    ?= $(KERNEL)
 INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
@@ -74,8 +76,8 @@ check: test lint
 	$(MAKE) --no-print-directory kunit || rc=1; \
 	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
-		$(BUILD)/results/$(KVER)-inject-balloon_fail \
-		$(BUILD)/results/$(KVER)-inject-zs_corrupt || rc=1; \
+		$(BUILD)/results/$(RTAG)-inject-balloon_fail \
+		$(BUILD)/results/$(RTAG)-inject-zs_corrupt || rc=1; \
 	exit $$rc
 
 test tests:
@@ -120,7 +122,7 @@ verdict:
 
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
-	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(KVER)-inject-$(MOVOPS_INJECT)
+	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(RTAG)-inject-$(MOVOPS_INJECT)
 
 # Stress mode and the debugfs fuzzer: one VM run each, results of their own.
 stress fuzz: export MOVOPS_STRESS_SECONDS := $(STRESS_SECONDS)

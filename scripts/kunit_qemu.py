@@ -16,6 +16,6 @@ CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y''',
     qemu_arch='x86_64',
     kernel_path='arch/x86/boot/bzImage',
-    kernel_command_line='console=ttyS0 memhp_default_state=online_movable',
+    kernel_command_line='console=ttyS0 ' + vm.MACHINE_CMDLINE,
     extra_qemu_params=['-cpu', 'max'] + vm.machine_args(
         os.environ.get('QEMU_MEM', '1G'), os.environ.get('DIMM_MEM', vm.DIMM)))

@@ -31,6 +31,14 @@ def parse_size(s):
     return int(s)
 
 
+# The kernel arguments that go with machine_args(). pci=noacpi: PCI
+# interrupts routed from the BIOS's PIRQ table. The i440FX _PRT method is an
+# AML loop that the sanitizer kernel under TCG cannot finish within ACPICA's
+# 30 s loop timeout (AE_AML_LOOP_TIMEOUT): virtio-pci is then left without an
+# IRQ ("PCI INT A: no GSI") and the balloon never hears the host.
+MACHINE_CMDLINE = 'memhp_default_state=online_movable pci=noacpi'
+
+
 def machine_args(mem, dimm):
     """The guest's machine: 2 vCPUs, MEM of boot RAM, a cold-plugged DIMM the
     guest onlines as ZONE_MOVABLE, a virtio balloon. Shared with kunit.py's
@@ -46,8 +54,8 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # kunit.filter_glob: a kernel with the movops suite built in (for
     # kunit.py) must not run it at boot; the runner insmods its own copy.
     # movops.host=qmp: the runner may ask for balloon changes (serve_request).
-    append = ('console=ttyS0 panic=-1 memhp_default_state=online_movable '
-              'kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
+    append = ('console=ttyS0 panic=-1 ' + MACHINE_CMDLINE +
+              ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
     argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host']
     argv += machine_args(args.mem, args.dimm)
     argv += ['-kernel', args.kernel, '-append', append,
