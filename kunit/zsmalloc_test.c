@@ -6,6 +6,8 @@
  */
 #include "movops_kunit.h"
 
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/scatterlist.h>
 
 struct mk_zs_param {
@@ -63,16 +65,40 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), pages);
 }
 
+/*
+ * The read is held by a kthread of its own, never by the thread that
+ * migrates: a migrating thread that held it would take the pool lock inside
+ * the zspage lock, against zsmalloc's lock order (pool->lock, then
+ * zspage->lock), and lockdep rightly reports that.  The reader takes the
+ * zspage lock and sleeps until released; zs_page_migrate() elsewhere only
+ * trylocks it.
+ */
 struct mk_zs_hold {
 	struct zs_pool *pool;
 	unsigned long handle;
+	size_t len;
+	struct scatterlist sg[2];
+	struct completion held, release, done;
 };
+
+static int mk_zs_reader(void *data)
+{
+	struct mk_zs_hold *h = data;
+
+	mv_zs_read_hold(h->pool, h->handle, h->sg, h->len);
+	complete(&h->held);
+	wait_for_completion(&h->release);
+	mv_zs_read_release(h->pool, h->handle);
+	complete(&h->done);
+	return 0;
+}
 
 static void mk_zs_hold_release(void *data)
 {
 	struct mk_zs_hold *h = data;
 
-	mv_zs_read_release(h->pool, h->handle);
+	complete(&h->release);
+	wait_for_completion(&h->done);
 }
 
 /*
@@ -83,7 +109,7 @@ static void mk_zs_hold_release(void *data)
  */
 static void zs_read_held_blocks_migration(struct kunit *test)
 {
-	struct scatterlist sg[2];
+	struct task_struct *reader;
 	struct mk_zs_hold *h;
 	unsigned long pfn, pages;
 	struct mk_zpool *zp;
@@ -101,11 +127,18 @@ static void zs_read_held_blocks_migration(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	h->pool = zp->pool;
 	h->handle = zp->obj[0].handle;
+	h->len = zp->size;
+	init_completion(&h->held);
+	init_completion(&h->release);
+	init_completion(&h->done);
 
-	mv_zs_read_hold(h->pool, h->handle, sg, zp->size);
+	reader = kthread_run(mk_zs_reader, h, "movops_zs_reader");
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(reader), "reader kthread: %ld",
+			       PTR_ERR(reader));
+	wait_for_completion(&h->held);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, mk_zs_hold_release, h));
-	KUNIT_EXPECT_EQ(test, page_to_pfn(sg_page(&sg[0])), pfn);
+	KUNIT_EXPECT_EQ(test, page_to_pfn(sg_page(&h->sg[0])), pfn);
 	KUNIT_EXPECT_EQ_MSG(test, mk_migrate_pfn_quiet(pfn), -EBUSY,
 			    "pfn %#lx migrated under a held read", pfn);
 	KUNIT_EXPECT_TRUE(test, mv_zs_page_typed(pfn_to_page(pfn)));
