@@ -16,24 +16,19 @@ mkdir -p "$stage/bin" "$stage/sbin" "$stage/proc" "$stage/sys" "$stage/dev" \
 cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 cp "$TOP/scripts/guest/"*.sh "$stage/movops/"
-# make bench's anonymous-page side: a static C program, rebuilt when changed.
-ab=$BUILD/guest/anon-bench
-if [ ! -x "$ab" ] || [ "$TOP/scripts/guest/anon-bench.c" -nt "$ab" ]; then
-	mkdir -p "$BUILD/guest"
-	${CC:-gcc} -static -O2 -Wall -o "$ab.$$" "$TOP/scripts/guest/anon-bench.c" ||
-		die "cannot build scripts/guest/anon-bench.c statically (libc6-dev)"
-	mv "$ab.$$" "$ab"
-fi
-cp "$ab" "$stage/movops/"
-# make fuzz's hostile-input writer, likewise.
-fz=$BUILD/guest/fuzz
-if [ ! -x "$fz" ] || [ "$TOP/scripts/guest/fuzz.c" -nt "$fz" ]; then
-	mkdir -p "$BUILD/guest"
-	${CC:-gcc} -static -O2 -Wall -o "$fz.$$" "$TOP/scripts/guest/fuzz.c" ||
-		die "cannot build scripts/guest/fuzz.c statically (libc6-dev)"
-	mv "$fz.$$" "$fz"
-fi
-cp "$fz" "$stage/movops/"
+# Static C helpers, rebuilt when changed: anon-bench (make bench's
+# anonymous-page side), fuzz (make fuzz's hostile-input writer) and zblk
+# (the zram data writer and checker of scenario-real.sh).
+mkdir -p "$BUILD/guest"
+for prog in anon-bench fuzz zblk; do
+	bin=$BUILD/guest/$prog src=$TOP/scripts/guest/$prog.c
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		${CC:-gcc} -static -O2 -Wall -o "$bin.$$" "$src" ||
+			die "cannot build scripts/guest/$prog.c statically (libc6-dev)"
+		mv "$bin.$$" "$bin"
+	fi
+	cp "$bin" "$stage/movops/"
+done
 # KO_DIR: where the modules were built (make coverage builds a copy).
 for ko in "${KO_DIR:-$TOP}"/module/*.ko "${KO_DIR:-$TOP}"/kunit/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$stage/movops/"

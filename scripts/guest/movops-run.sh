@@ -45,6 +45,8 @@ check_gt() {
 }
 # record NAME VALUE: a figure for the host's counters.txt
 record() { echo "# counter: $1 $2"; }
+# now_ms: guest uptime in ms (a scenario's duration goes into counters.txt)
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 mv_write() { printf '%s\n' "$2" > "$MV/$1" 2>/dev/null; }
 mv_counter() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MV/counters"; }
 vmstat() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/vmstat; }
@@ -76,8 +78,12 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		ktap_ok movops_load
 		# The scenario leaves unloading (and the MemFree check) to us.
 		if command -v scenario_movops >/dev/null 2>&1; then
+			run_t0=$(now_ms)
 			scenario_movops
+			run_t1=$(now_ms)
 			scenario_real	# real users (issue 5): scenario-real.sh
+			record guest_movops_ms "$((run_t1 - run_t0))"
+			record guest_real_ms "$(($(now_ms) - run_t1))"
 		else
 			ktap_fail movops_scenario "no scenario_movops in $MODDIR/scenario.sh"
 		fi
@@ -136,7 +142,9 @@ scenario_kunit() {
 }
 
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
+	run_t0=$(now_ms)
 	scenario_kunit
+	record guest_kunit_ms "$(($(now_ms) - run_t0))"
 fi
 
 # Stress mode and the debugfs fuzzer (make stress, make fuzz): only on request.

@@ -21,6 +21,7 @@
 #                      counted: real_balloon_census_within_migrate_delta
 #   balloon_moved      expect more moves than seen: real_balloon_census_moved
 #   balloon_nodeflate  the deflate request is held back: real_balloon_deflated_all
+#   zram_same          expect one same-filled page more: zram_written
 #   zram_census        expect one zsmalloc page more: census_zsmalloc_matches_zram
 #   zram_moved         expect more moved pages than seen: zram_zs_pages_moved
 #   zram_kprobe        expect more moves than the kprobe saw: zram_zs_moved_seen_by_kprobe
@@ -30,7 +31,7 @@
 #   no_qmp             act as if no host listened: the five real_balloon checks SKIP
 
 MR_BALLOON_MIB=${MOVOPS_BALLOON_MIB:-128}
-MR_ZRAM_CHUNKS=${MOVOPS_ZRAM_CHUNKS:-8}		# of 4 MiB each
+MR_ZRAM_MIB=${MOVOPS_ZRAM_MIB:-32}
 MR_C=/tmp/movops-census
 MR_BAD=0	# invariant breakers seen by any census
 MR_CFAIL=0	# census reads that failed
@@ -75,8 +76,7 @@ mr_nr_balloon() {
 		echo $((MR_CB0 + $(vmstat balloon_inflate) - i0 - $(vmstat balloon_deflate) + d0))
 	fi
 }
-mr_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-mr_step() { ktap_diag "real users: $1 at $(mr_ms) ms"; }
+mr_step() { ktap_diag "real users: $1 at $(now_ms) ms"; }
 
 # Global compaction needs partly used pageblocks above the pages to move
 # them into; a nearly empty ZONE_MOVABLE has none (README.md, "The debugfs module",
@@ -192,31 +192,6 @@ mr_balloon() {
 	fi
 }
 
-# mr_chunk I FILE: chunk I's 4 MiB into FILE, compressibility by I mod 8.
-# Files, not pipes: a pipe moves 4 MiB several times slower under TCG.
-mr_chunk() {
-	case $(($1 % 8)) in
-	0) dd if=/dev/urandom of="$2" bs=1M count=4 2>/dev/null ;;
-	1 | 6)	# 4 KiB of text, doubled to 4 MiB
-		awk -v i="$1" 'BEGIN { for (l = 0; l < 80; l++) printf "movops zram chunk %d, line %d: text that compresses well\n", i, l }' > "$2.t"
-		head -c 4096 "$2.t" > "$2"
-		rm -f "$2.t"
-		while [ "$(stat -c %s "$2")" -lt 4194304 ]; do
-			cat "$2" "$2" > "$2.t" && mv "$2.t" "$2"
-		done ;;
-	3) dd if=/dev/zero of="$2" bs=1M count=4 2>/dev/null ;;
-	*)	# random bytes with 3/4, 7/8, 15/16 or 31/32 of them zeroed
-		dd if=/dev/urandom of="$2.t" bs=1M count=4 2>/dev/null
-		case $(($1 % 8)) in
-		2) tr '\000-\337' '\000' < "$2.t" > "$2" ;;
-		4) tr '\000-\277' '\000' < "$2.t" > "$2" ;;
-		5) tr '\000-\367' '\000' < "$2.t" > "$2" ;;
-		7) tr '\000-\357' '\000' < "$2.t" > "$2" ;;
-		esac
-		rm -f "$2.t" ;;
-	esac
-}
-
 mr_zram_stat() {	# mr_zram_stat FIELD: field of mm_stat (1-based)
 	awk -v f="$1" '{ print $f }' /sys/block/zram0/mm_stat
 }
@@ -230,32 +205,28 @@ mr_zram() {
 		return
 	fi
 	echo 1 > "$z/reset" 2>/dev/null
-	mib=$((MR_ZRAM_CHUNKS * 4))
+	mib=$MR_ZRAM_MIB
 	if ! echo "$((mib + 16))M" > "$z/disksize"; then
 		ktap_fail zram_written "cannot set disksize"
 		return
 	fi
-	: > /tmp/movops-zram.md5
-	i=0 ok=1
-	while [ "$i" -lt "$MR_ZRAM_CHUNKS" ]; do
-		mr_chunk "$i" /tmp/movops-chunk
-		md5sum < /tmp/movops-chunk >> /tmp/movops-zram.md5
-		dd if=/tmp/movops-chunk of=/dev/zram0 bs=1M seek=$((i * 4)) conv=notrunc,fsync 2>/dev/null || ok=0
-		i=$((i + 1))
-	done
-	rm -f /tmp/movops-chunk
+	# zblk (scripts/guest/zblk.c): each 4 KiB block made from its index,
+	# of a kind and compressibility that varies block by block.
+	if out=$("$MODDIR/zblk" write /dev/zram0 "$mib" 2>&1); then ok=1; else ok=0; fi
+	ktap_diag "zram: zblk write: $out"
 	mr_step "zram written"
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
 	orig=$(($(mr_zram_stat 1) / 1048576))
+	zero=$(printf '%s\n' "$out" | awk '$1 == "blocks" { print $4 }')
 	record zram_data_mib "$mib"
+	record zram_zero_blocks "$zero"
 	record zram_orig_data_kb "$(($(mr_zram_stat 1) / 1024))"
 	record zram_compr_data_kb "$(($(mr_zram_stat 2) / 1024))"
 	record zram_same_pages "$(mr_zram_stat 6)"
 	record zram_huge_pages "$(mr_zram_stat 8)"
-	# Same-filled (zero) pages are not stored, so orig_data_size is below
-	# what was written by the zero chunks.
-	check_eq zram_written "$ok $((orig > 0))" "1 1"
+	# The zero blocks are same-filled pages, which zram counts and does
+	# not store (so orig_data_size is below what was written).
+	check_eq zram_written "$ok $((orig > 0)) $(mr_zram_stat 6)" \
+		"1 1 $((zero + $(mr_plus zram_same)))"
 
 	mr_census
 	used=$(($(mr_zram_stat 3) / 4096))
@@ -305,26 +276,17 @@ mr_zram() {
 		dd if=/dev/urandom of=/dev/zram0 bs=4096 seek=300 count=1 conv=notrunc,fsync 2>/dev/null
 		ktap_diag "fault: overwrote 4 KiB at offset 1200 KiB"
 	fi
-	echo 3 > /proc/sys/vm/drop_caches
 	r0=$(awk '{ print $3 }' "$z/stat")
-	i=0 bad=0
-	while [ "$i" -lt "$MR_ZRAM_CHUNKS" ]; do
-		dd if=/dev/zram0 of=/tmp/movops-chunk bs=1M skip=$((i * 4)) count=4 2>/dev/null
-		sum=$(md5sum < /tmp/movops-chunk)
-		[ "$sum" = "$(sed -n "$((i + 1))p" /tmp/movops-zram.md5)" ] || {
-			bad=$((bad + 1))
-			ktap_diag "zram chunk $i (MiB $((i * 4))..$((i * 4 + 3))) differs"
-		}
-		i=$((i + 1))
-	done
-	rm -f /tmp/movops-chunk
+	# O_DIRECT: every block comes from zram, none from the page cache.
+	out=$("$MODDIR/zblk" verify /dev/zram0 "$mib" 2>&1)
+	printf '%s\n' "$out" | sed 's/^/# zram: /'
+	bad=$(printf '%s\n' "$out" | awk '$1 == "blocks" && $3 == "differing" { print $4; f = 1 } END { if (!f) print "unread" }')
 	mr_step "zram read back"
 	rsect=$(($(awk '{ print $3 }' "$z/stat") - r0))
-	record zram_readback_mismatched_chunks "$bad"
+	record zram_readback_mismatched_blocks "$bad"
 	record zram_readback_sectors "$rsect"
 	check_eq zram_readback_intact "$bad $((rsect >= mib * 2048))" "0 1"
 	echo 1 > "$z/reset"
-	rm -f /tmp/movops-zram.md5
 }
 
 scenario_real() {
@@ -346,11 +308,11 @@ scenario_real() {
 	record census_pfns "$(mr_c pfns)"
 	record census_zones "$(mr_c zones)"
 	record census_buddy_reported "$(mr_c buddy_reported)"
-	t0=$(mr_ms)
+	t0=$(now_ms)
 	mr_balloon
-	t1=$(mr_ms)
+	t1=$(now_ms)
 	mr_zram
-	t2=$(mr_ms)
+	t2=$(now_ms)
 	record real_balloon_ms "$((t1 - t0))"
 	record real_zram_ms "$((t2 - t1))"
 	mr_census
