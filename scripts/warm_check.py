@@ -43,8 +43,10 @@ def main():
         original = f.read()
     stamp = time.time_ns()
     try:
+        # A comment unique to this run: the copy the modules build from is
+        # synced by content and may still hold the last run's comment.
         with open(touched, 'ab') as f:
-            f.write(b'/* movops warm-check */\n')
+            f.write(f'/* movops warm-check {stamp} */\n'.encode())
         t0 = time.monotonic()
         p = subprocess.run(['make', '-C', a.top, '--no-print-directory', 'run',
                             f'RESULTS={a.results}'] + a.make_args,
