@@ -17,8 +17,11 @@ GUEST_CMD ?=
 override GUEST_CMD := $(value GUEST_CMD)
 MOVOPS_INJECT ?=
 MOVOPS_ONLY ?=
+# MOVOPS_LEAK=N: movops.ko leaks N objects at unload (a test of the test:
+# on the debug flavour kmemleak_clean must fail).
+MOVOPS_LEAK ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
-export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_CACHE
+export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_CACHE
 
 # make stress / make fuzz (README "Reliability"): the main stress run's length
 # and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest
@@ -32,7 +35,7 @@ STRESS_MIN       ?= 1000000
 # phase's 20 s; that phase runs on the other flavours.
 STRESS_PHASES    ?= cap main unload $(if $(filter debug,$(FLAVOR)),,pressure )faults kmemleak
 FUZZ_INPUTS      ?= 1000
-KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_owner=on)
+export KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_owner=on)
 
 BUILD   := $(CURDIR)/build
 # Results per version; a flavour other than default gets its own directory.

@@ -58,6 +58,47 @@ free_kb() {
 	echo $(($(meminfo MemFree) + pcp))
 }
 
+# mod_range NAME...: "base size" of each loaded module NAME, for kmemleak_check
+mod_range() {
+	for m in "$@"; do awk -v m="$m" '$1 == m { printf "%s %s ", $6, $2 }' /proc/modules; done
+}
+# kmemleak_check NAME "BASE SIZE ...": after the modules are gone, no
+# unreferenced object may have been allocated by them.  Frames of an
+# unloaded module print as bare addresses, so ours are those inside a range
+# taken from /proc/modules before unloading (or naming movops).
+kmemleak_check() {
+	K=/sys/kernel/debug/kmemleak
+	if [ ! -w "$K" ]; then
+		ktap_skip "$1" "no $K (CONFIG_DEBUG_KMEMLEAK: FLAVOR=debug)"
+		return
+	fi
+	# kmemleak reports nothing younger than 5 s: wait past that, scan twice.
+	sleep 6; echo scan > $K; sleep 1; echo scan > $K
+	awk -v ranges="$2" '
+		function hex(s,   i, c, v) { v = 0; s = tolower(s)
+			for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
+			return v }
+		# Addresses compare as high and low 32-bit halves (awk numbers
+		# are doubles).
+		BEGIN { nr = split(ranges, r, " ")
+			for (j = 1; j + 1 <= nr; j += 2) { b = r[j]; sub(/^0x/, "", b)
+				hi8[j] = substr(b, 1, 8); lo[j] = hex(substr(b, 9)); top[j] = lo[j] + r[j + 1] } }
+		/^unreferenced object/ { n++; mine = 0; next }
+		/movops/ { if (!mine) { ours++; mine = 1 } }
+		# A frame: "[<ffff...>] sym" (older) or a bare "0xffff..." once
+		# the module is gone.
+		{ for (i = 1; i <= NF && !mine; i++) { a = $i; gsub(/[][<>]/, "", a); sub(/^0x/, "", a)
+			if (length(a) != 16 || a !~ /^[0-9a-f]+$/) continue
+			for (j = 1; j + 1 <= nr; j += 2)
+				if (substr(a, 1, 8) == hi8[j] && hex(substr(a, 9)) >= lo[j] && hex(substr(a, 9)) < top[j]) { ours++; mine = 1; break } } }
+		END { print n + 0, ours + 0 }' $K > /tmp/kmemleak.n
+	read -r total ours < /tmp/kmemleak.n
+	record "${1}_unreferenced" "$total"
+	record "${1}_ours" "$ours"
+	[ "$ours" = 0 ] || sed 's/^/# kmemleak: /' $K | head -40
+	check_eq "$1" "$ours" 0
+}
+
 [ "$(id -u)" = 0 ] || { echo "movops-run: must run as root" >&2; exit 2; }
 [ -d /sys/kernel/debug/kunit ] || [ -f /sys/kernel/debug/.mounted ] ||
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
@@ -65,6 +106,8 @@ for f in "$MODDIR"/scenario*.sh; do
 	[ -f "$f" ] && . "$f"
 done
 
+LEAK_RANGES=	# "base size" of each module loaded, for kmemleak_check
+[ ! -w /sys/kernel/debug/kmemleak ] || echo clear > /sys/kernel/debug/kmemleak
 echo "KTAP version 1"
 ktap_diag "movops runner on $(uname -r), $(nproc) cpus, MemTotal $(meminfo MemTotal) kB"
 
@@ -88,6 +131,9 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 			ktap_fail movops_scenario "no scenario_movops in $MODDIR/scenario.sh"
 		fi
 		[ ! -r "$MV/counters" ] || sed 's/^/# counter: /' "$MV/counters"
+		LEAK_RANGES="$LEAK_RANGES$(mod_range movops)"
+		# MOVOPS_LEAK=N: a test of the test for kmemleak_clean.
+		[ -z "${MOVOPS_LEAK:-}" ] || echo "$MOVOPS_LEAK" > /sys/module/movops/parameters/leak_on_unload
 		if err=$(rmmod movops 2>&1); then ktap_ok movops_unload; else ktap_fail movops_unload "rmmod: $err"; fi
 		# Unloading must return every page: free memory (MemFree plus the
 		# per-CPU lists) comes back to within MOVOPS_MEMFREE_SLACK_KB (4 MiB:
@@ -138,6 +184,7 @@ scenario_kunit() {
 			}' "$d/results" || FAILED=$((FAILED + 1))
 	done
 	[ "$seen" -gt 0 ] || ktap_fail movops_kunit_results "no /sys/kernel/debug/kunit/movops_* after insmod"
+	LEAK_RANGES="$LEAK_RANGES$(mod_range movops_kunit)"
 	if err=$(rmmod movops_kunit 2>&1); then :; else ktap_fail movops_kunit_unload "rmmod: $err"; fi
 }
 
@@ -146,6 +193,10 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
 	scenario_kunit
 	record guest_kunit_ms "$(($(now_ms) - run_t0))"
 fi
+
+# kmemleak (the debug flavour): nothing the modules allocated may be left
+# unreferenced once they are unloaded.  Stress mode checks its own.
+[ -z "$LEAK_RANGES" ] || kmemleak_check kmemleak_clean "$LEAK_RANGES"
 
 # Stress mode and the debugfs fuzzer (make stress, make fuzz): only on request.
 for s in stress fuzz; do
