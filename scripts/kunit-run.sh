@@ -16,6 +16,10 @@ ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/qemu-system-x86_64"
 frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$TOP/scripts/kconfig/$KVER.config"
 [ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
 
+# The guest kernel arguments of the flavour (KERNEL_ARGS), one option each.
+kargs=
+for a in ${KERNEL_ARGS:-}; do kargs="$kargs --kernel_args=$a"; done
+
 # --junit came after 6.12's kunit.py.
 junit="--junit=$RESULTS/kunit.xml"
 grep -q -- "--junit" "$SRC/tools/testing/kunit/kunit.py" || junit=
@@ -24,12 +28,12 @@ rc=0
 # kunit.py runs its own make in the shared build directory: under the build
 # lock, after build-kernel.sh has synced this clone's suite into the hook
 # again, so another clone's build cannot slip in between.
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # $frags and $kargs: one word per option
 PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 flock "$OBJ.lock" sh -c \
 	'"$1/scripts/build-kernel.sh" > /dev/null && shift && exec "$@"' sh "$TOP" \
 	python3 "$SRC/tools/testing/kunit/kunit.py" run \
 	--build_dir="$OBJ" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
-	$frags --kunitconfig="$TOP/kunit/.kunitconfig" \
+	$frags --kunitconfig="$TOP/kunit/.kunitconfig" $kargs \
 	--jobs="$(nproc)" --timeout="${TIMEOUT:-300}" \
 	--json="$RESULTS/kunit.json" $junit \
 	"${KUNIT_FILTER:-movops_*}" || true
