@@ -14,38 +14,9 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
-# The first Debian (non-security) mirror the machine's apt uses.
-mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] && awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }' "$f"
-	done
-}
-MIRROR=$(mirror | grep -v -e security -e '^cdrom' | grep '/debian/*$' | head -n 1)
-[ -n "$MIRROR" ] || die "no Debian mirror found in /etc/apt sources"
-
 APT=$MOVOPS_CACHE/apt/$DEB_SUITE
-mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$APT/parts" "$APT/cache"
-: > "$APT/status"
-printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-	"$MIRROR" "$DEB_SUITE" > "$APT/sources.list"
-aptq() {
-	tool=$1
-	shift
-	"$tool" -q -o Dir::Etc::SourceList="$APT/sources.list" \
-		-o Dir::Etc::SourceParts="$APT/parts" \
-		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts="$APT/parts" \
-		-o Dir::State::Lists="$APT/lists" -o Dir::State::status="$APT/status" \
-		-o Dir::Cache="$APT/cache" -o Dir::Cache::Archives="$APT/archives" \
-		-o APT::Sandbox::User=root -o Acquire::Retries=3 "$@"
-}
-# Refresh the index at most once a day; an offline re-run uses what it has.
-if [ -z "$(find "$APT/lists" -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
-	aptq apt-get update >&2 || [ -n "$(ls "$APT/lists" | grep Packages)" ] ||
-		die "apt could not read $DEB_SUITE from $MIRROR"
-fi
+apt_private "deb $DEB_SUITE"
+apt_update Packages || die "apt could not read $DEB_SUITE from $MIRROR"
 VERSION=$(aptq apt-cache show "$DEB_PKG" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
 [ -n "$VERSION" ] || die "$DEB_PKG not found in $DEB_SUITE"
 
