@@ -73,8 +73,9 @@ run: phases-reset setup kernel
 	@$(PHASE) initramfs scripts/mkinitramfs.sh $(INITRD)
 	@$(MAKE) --no-print-directory boot verdict
 
-# The tests: host-side tests, then the VM run, then the failure injections.
-check: test lint
+# The tests: set-up, host-side tests, lint, the VM run, the failure
+# injections, kunit.py.
+check: setup test lint
 	@rc=0; \
 	$(MAKE) --no-print-directory run || rc=1; \
 	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail || rc=1; \

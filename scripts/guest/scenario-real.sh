@@ -138,28 +138,35 @@ mr_balloon() {
 	check_eq census_balloon_matches_nr_balloon_pages "$(mr_c balloon)" \
 		"$((nb + $(mr_plus census_count)))"
 
-	mr_targets_on
-	mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
-	m0=$(vmstat balloon_migrate)
-	for e in $MR_EVENTS; do eval "v0_$e=$(vmstat "$e")"; done
-	pi0=$(mv_counter probe_all_balloon_isolate)
-	pm0=$(mv_counter probe_all_balloon_migrate)
-	# Compaction is probabilistic (4 to 480 balloon pages moved by one
-	# pass here): up to three passes until one moved a balloon page.
-	rounds=0 delta=0
+	# Compaction is probabilistic: the migrate scanner, coming up from the
+	# zone's bottom, can fill or fail on the targets before it reaches a
+	# balloon page (1 run in 10 moved none in three passes over the same
+	# targets).  So up to three rounds, each with fresh targets and its own
+	# snapshot, until one moved a balloon page; the figures are the last
+	# round's.
+	rounds=0 delta=0 setup=0
 	while [ "$rounds" -lt 3 ] && [ "$delta" = 0 ]; do
-		mr_compact
 		rounds=$((rounds + 1))
+		mr_targets_on
+		setup=$((setup + MR_SETUP_MIGRATE))
+		mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
+		m0=$(vmstat balloon_migrate)
+		for e in $MR_EVENTS; do eval "v0_$e=$(vmstat "$e")"; done
+		pi0=$(mv_counter probe_all_balloon_isolate)
+		pm0=$(mv_counter probe_all_balloon_migrate)
+		mr_compact
 		delta=$(($(vmstat balloon_migrate) - m0))
+		record real_balloon_compaction_kprobe_isolate "$(($(mv_counter probe_all_balloon_isolate) - pi0))"
+		record real_balloon_compaction_kprobe_migrate "$(($(mv_counter probe_all_balloon_migrate) - pm0))"
+		mr_targets_off
+		for e in $MR_EVENTS; do
+			eval "d=\$(($(vmstat "$e") - v0_$e))"
+			# shellcheck disable=SC2154 # set by the eval above
+			record "real_balloon_compaction_$e" "$d"
+		done
+		[ "$delta" != 0 ] || ktap_diag "compaction round $rounds moved no balloon page"
 	done
-	record real_balloon_compaction_kprobe_isolate "$(($(mv_counter probe_all_balloon_isolate) - pi0))"
-	record real_balloon_compaction_kprobe_migrate "$(($(mv_counter probe_all_balloon_migrate) - pm0))"
-	mr_targets_off
-	for e in $MR_EVENTS; do
-		eval "d=\$(($(vmstat "$e") - v0_$e))"
-		# shellcheck disable=SC2154 # set by the eval above
-		record "real_balloon_compaction_$e" "$d"
-	done
+	MR_SETUP_MIGRATE=$setup
 	mr_census
 	ktap_diag "after compaction: balloon pages at PFN $(mr_c first_pfn_balloon)..$(mr_c last_pfn_balloon)"
 	moved=$(mr_c moved_balloon)
@@ -167,7 +174,7 @@ mr_balloon() {
 	record real_balloon_census_moved "$moved"
 	record real_balloon_vmstat_migrate_delta "$delta"
 	record real_balloon_migrate_by_target_setup "$MR_SETUP_MIGRATE"
-	record real_balloon_compaction_passes "$rounds"
+	record real_balloon_compaction_rounds "$rounds"
 	record real_balloon_pages_after_compaction "$(mr_c balloon)"
 	ktap_diag "compaction: census saw $moved of $(mr_c snapshot_balloon) balloon pages leave their PFN; balloon_migrate +$delta"
 	check_gt real_balloon_census_moved "$moved" "$((0 + $(mr_plus balloon_moved) * moved))"
