@@ -434,44 +434,16 @@ static int mv_census_open(struct inode *inode, struct file *file)
 	return single_open_size(file, mv_census_show, NULL, 4096);
 }
 
-/* Exactly @word, with one trailing newline allowed; else -EINVAL. */
-static int mv_cs_get_word(const char __user *ubuf, size_t len,
-			  const char *word)
-{
-	char buf[MV_INPUT_MAX];
-	int ret;
-
-	ret = mv_get_input(ubuf, len, buf);
-	if (ret)
-		return ret;
-	return strcmp(buf, word) ? -EINVAL : 0;
-}
-
-static ssize_t mv_cs_write(const char __user *ubuf, size_t len,
-			   const char *word, int (*op)(void))
-{
-	int ret;
-
-	ret = mv_cs_get_word(ubuf, len, word);
-	if (ret)
-		return ret;
-	if (mutex_lock_interruptible(&mv.lock))
-		return -EINTR;
-	ret = op();
-	mutex_unlock(&mv.lock);
-	return ret ? ret : len;
-}
-
 static ssize_t mv_census_snapshot_write(struct file *f, const char __user *ubuf,
 					size_t len, loff_t *ppos)
 {
-	return mv_cs_write(ubuf, len, "1", mv_cs_snapshot);
+	return mv_write_word_op(ubuf, len, "1", mv_cs_snapshot);
 }
 
 static ssize_t mv_census_migrate_write(struct file *f, const char __user *ubuf,
 				       size_t len, loff_t *ppos)
 {
-	return mv_cs_write(ubuf, len, "zsmalloc", mv_cs_migrate_zs);
+	return mv_write_word_op(ubuf, len, "zsmalloc", mv_cs_migrate_zs);
 }
 
 static const struct file_operations mv_census_fops = {

@@ -170,6 +170,33 @@ static ssize_t mv_write_uint_op(const char __user *ubuf, size_t len,
 	return ret ? ret : len;
 }
 
+/* @op under the module mutex; what a write handler of @len returns. */
+static ssize_t mv_locked_op(size_t len, int (*op)(void))
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&mv.lock))
+		return -EINTR;
+	ret = op();
+	mutex_unlock(&mv.lock);
+	return ret ? ret : len;
+}
+
+/* Input exactly @word (one trailing newline allowed), then @op locked. */
+ssize_t mv_write_word_op(const char __user *ubuf, size_t len,
+			 const char *word, int (*op)(void))
+{
+	char buf[MV_INPUT_MAX];
+	int ret;
+
+	ret = mv_get_input(ubuf, len, buf);
+	if (ret)
+		return ret;
+	if (strcmp(buf, word))
+		return -EINVAL;
+	return mv_locked_op(len, op);
+}
+
 static ssize_t mv_inflate_write(struct file *f, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -194,21 +221,11 @@ static ssize_t mv_zs_free_write(struct file *f, const char __user *ubuf,
 	return mv_write_uint_op(ubuf, len, mv_zs_free);
 }
 
-/* Like the others, but 0 is meaningful here: release the targets. */
+/* 0 is meaningful here (release the targets); mv_compact_target() decides. */
 static ssize_t mv_compact_target_write(struct file *f, const char __user *ubuf,
 				       size_t len, loff_t *ppos)
 {
-	unsigned int n;
-	int ret;
-
-	ret = mv_get_uint(ubuf, len, &n);
-	if (ret)
-		return ret;
-	if (mutex_lock_interruptible(&mv.lock))
-		return -EINTR;
-	ret = mv_compact_target(n);
-	mutex_unlock(&mv.lock);
-	return ret ? ret : len;
+	return mv_write_uint_op(ubuf, len, mv_compact_target);
 }
 
 /* "N" or "N SIZE", single space. */
@@ -312,11 +329,7 @@ static ssize_t mv_write_one_op(const char __user *ubuf, size_t len,
 	ret = mv_get_one(ubuf, len);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&mv.lock))
-		return -EINTR;
-	ret = op();
-	mutex_unlock(&mv.lock);
-	return ret ? ret : len;
+	return mv_locked_op(len, op);
 }
 
 static ssize_t mv_snapshot_write(struct file *f, const char __user *ubuf,

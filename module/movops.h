@@ -246,6 +246,8 @@ void mv_probes_exit(void);
 /* Longest accepted input: "16384 4096\n", "pfn 1048576 8\n", the words. */
 #define MV_INPUT_MAX	32
 int mv_get_input(const char __user *ubuf, size_t len, char *buf);
+ssize_t mv_write_word_op(const char __user *ubuf, size_t len,
+			 const char *word, int (*op)(void));
 
 /* A write-only debugfs file whose handler is mv_<name>_write(). */
 #define MV_WO_FOPS(name)						\
