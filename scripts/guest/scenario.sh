@@ -23,6 +23,16 @@ mv_delta() { echo $(($(mv_counter "$1") - $2)); }
 
 mv_blocks() { tr '\n' ' ' < "$MV/blocks"; }
 
+# check_eq_probed NAME ACTUAL EXPECTED: check_eq where the module's kprobes
+# are registered (they make ACTUAL); a SKIP with that reason elsewhere.
+check_eq_probed() {
+	if [ "$(mv_counter probes)" = 1 ]; then
+		check_eq "$@"
+	else
+		ktap_skip "$1" "no kprobes (CONFIG_KPROBES off or registration failed): callbacks cannot be observed"
+	fi
+}
+
 mv_check_write() {	# NAME FILE VALUE: the write must succeed
 	if mv_write "$2" "$3"; then ktap_ok "$1"; else ktap_fail "$1" "write '$3' to $2 failed"; fi
 }
@@ -100,11 +110,7 @@ mv_nonmovable_checks() {
 		"$(mv_delta nonmovable_tries "$t0")"
 	check_eq nonmovable_page_stayed \
 		"$(mv_delta nonmovable_ebusy "$e0") $(mv_counter nonmovable_moved)" "1 0"
-	if [ "$(mv_counter probes)" = 1 ]; then
-		check_eq nonmovable_no_ops_called "$(mv_counter nonmovable_ops_calls)" 0
-	else
-		ktap_skip nonmovable_no_ops_called "no kprobes: callbacks cannot be observed"
-	fi
+	check_eq_probed nonmovable_no_ops_called "$(mv_counter nonmovable_ops_calls)" 0
 }
 
 mv_targeted_round() {
@@ -160,13 +166,8 @@ mv_targeted_round() {
 	check_eq zs_verify_intact "$(mv_delta zs_verify_fail "$vf0")" 0
 	check_eq zs_targeted_errors "$(mv_delta zs_errors "$ze0")" 0
 
-	if [ "$(mv_counter probes)" = 1 ]; then
-		check_eq probe_balloon_migrate_matches_callback "$(mv_delta probe_balloon_migrate "$pb0")" "$cb"
-		check_eq probe_zs_migrate_matches_migrated "$(mv_delta probe_zs_migrate "$pz0")" "$zm"
-	else
-		ktap_skip probe_balloon_migrate_matches_callback "no kprobes (CONFIG_KPROBES off or registration failed)"
-		ktap_skip probe_zs_migrate_matches_migrated "no kprobes (CONFIG_KPROBES off or registration failed)"
-	fi
+	check_eq_probed probe_balloon_migrate_matches_callback "$(mv_delta probe_balloon_migrate "$pb0")" "$cb"
+	check_eq_probed probe_zs_migrate_matches_migrated "$(mv_delta probe_zs_migrate "$pz0")" "$zm"
 }
 
 mv_offline_round() {
@@ -249,11 +250,7 @@ mv_invariants() {
 	check_gt has_movable_ops_checked "$(mv_counter has_movable_ops_checked)" 0
 	check_eq has_movable_ops_truth_table "$(mv_counter has_movable_ops_bad)" 0
 	mv_ops_direct_checks
-	if [ "$(mv_counter probes)" = 1 ]; then
-		check_eq ops_no_mismatch "$(mv_counter ops_mismatch)" 0
-	else
-		ktap_skip ops_no_mismatch "no kprobes: callbacks cannot be observed"
-	fi
+	check_eq_probed ops_no_mismatch "$(mv_counter ops_mismatch)" 0
 }
 
 mv_teardown() {
