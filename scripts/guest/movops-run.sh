@@ -65,6 +65,11 @@ free_kb() {
 mod_range() {
 	for m in "$@"; do awk -v m="$m" '$1 == m { printf "%s %s ", $6, $2 }' /proc/modules; done
 }
+# arm_leak: MOVOPS_LEAK=N makes movops.ko leak N objects when it is next
+# unloaded (a test of the test for kmemleak_clean).
+arm_leak() {
+	[ -z "${MOVOPS_LEAK:-}" ] || echo "$MOVOPS_LEAK" > /sys/module/movops/parameters/leak_on_unload
+}
 # kmemleak_check NAME "BASE SIZE ...": after the modules are gone, no
 # unreferenced object may have been allocated by them.  Frames of an
 # unloaded module print as bare addresses, so ours are those inside a range
@@ -137,8 +142,7 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		fi
 		[ ! -r "$MV/counters" ] || sed 's/^/# counter: /' "$MV/counters"
 		LEAK_RANGES="$LEAK_RANGES$(mod_range movops)"
-		# MOVOPS_LEAK=N: a test of the test for kmemleak_clean.
-		[ -z "${MOVOPS_LEAK:-}" ] || echo "$MOVOPS_LEAK" > /sys/module/movops/parameters/leak_on_unload
+		arm_leak
 		if err=$(rmmod movops 2>&1); then ktap_ok movops_unload; else ktap_fail movops_unload "rmmod: $err"; fi
 		# Unloading must return every page: free memory (MemFree plus the
 		# per-CPU lists) comes back to within MOVOPS_MEMFREE_SLACK_KB (4 MiB:

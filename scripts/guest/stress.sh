@@ -244,7 +244,7 @@ scenario_stress() {
 	! st_want faults || st_phase_faults
 	ST_RANGES="$ST_RANGES$(mod_range movops)"
 	[ ! -r "$ST" ] || sed 's/^/# stress: /' "$ST"
-	[ -z "${MOVOPS_LEAK:-}" ] || echo "$MOVOPS_LEAK" > /sys/module/movops/parameters/leak_on_unload
+	arm_leak
 	if err=$(rmmod movops 2>&1); then ktap_ok stress_unload; else ktap_fail stress_unload "rmmod: $err"; fi
 	! st_want kmemleak || kmemleak_check kmemleak_clean "$ST_RANGES"
 }
