@@ -1,5 +1,7 @@
-"""The README stays true to the code: its first lines are the two commands,
-and every counter movops.ko prints has a row in its counter tables."""
+"""The documentation stays true to the code: the README's first lines are the
+two commands, it stays short (at most 200 lines) and its links into docs/
+resolve, and every counter movops.ko prints has a row in the counter tables
+of docs/interface.md."""
 import os
 import re
 import unittest
@@ -20,10 +22,15 @@ def counters_in_code():
     return names
 
 
-def documented(readme):
-    """Backticked names in README table rows; 'prefix_*' rows cover a family."""
+# Where the counters are documented, one table row each.
+COUNTER_DOC = ('docs', 'interface.md')
+README_MAX_LINES = 200
+
+
+def documented(text):
+    """Backticked names in markdown table rows; 'prefix_*' rows cover a family."""
     exact, prefixes = set(), []
-    for line in readme.splitlines():
+    for line in text.splitlines():
         if not line.startswith('|'):
             continue
         for tok in re.findall(r'`([a-z0-9_*{},]+)`', line):
@@ -45,10 +52,31 @@ class Readme(unittest.TestCase):
     def test_every_counter_is_documented(self):
         names = counters_in_code()
         self.assertGreater(len(names), 50)
-        exact, prefixes = documented(read('README.md'))
+        exact, prefixes = documented(read(*COUNTER_DOC))
         missing = sorted(n for n in names if n not in exact
                          and not any(n.startswith(p) for p in prefixes))
-        self.assertEqual(missing, [], 'counters with no README row')
+        self.assertEqual(missing, [], 'counters with no row in ' +
+                         '/'.join(COUNTER_DOC))
+
+    def test_readme_is_short(self):
+        n = len(read('README.md').splitlines())
+        self.assertLessEqual(n, README_MAX_LINES,
+                             'README.md has %d lines: move depth to docs/' % n)
+
+    def test_links_resolve(self):
+        """Every relative link in README.md and docs/*.md names a file that exists."""
+        docs = [('README.md',)] + [('docs', f) for f in
+                                   sorted(os.listdir(os.path.join(TOP, 'docs')))
+                                   if f.endswith('.md')]
+        broken = []
+        for doc in docs:
+            base = os.path.dirname(os.path.join(TOP, *doc))
+            for target in re.findall(r'\]\(([^)#\s]+)[^)]*\)', read(*doc)):
+                if re.match(r'[a-z]+:', target):
+                    continue
+                if not os.path.exists(os.path.join(base, target)):
+                    broken.append('%s -> %s' % ('/'.join(doc), target))
+        self.assertEqual(broken, [], 'links to files that do not exist')
 
 
 if __name__ == '__main__':
