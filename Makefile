@@ -25,10 +25,10 @@ MOVOPS_LEAK ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
 export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_CACHE
 
-# make stress / make fuzz (README "Reliability"): the main stress run's length
+# make stress / make fuzz (docs/reliability.md): the main stress run's length
 # and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest
 # kernel arguments (the debug flavour arms debug_pagealloc and page_owner,
-# and boots with 4-level paging, no5lvl: see README, "Sanitizer kernel").
+# and boots with 4-level paging, no5lvl: docs/reliability.md, "Sanitizer kernel").
 STRESS_SECONDS   ?= 150
 STRESS_MIGRATORS ?= 2
 STRESS_PAGES     ?= 8192

@@ -16,7 +16,7 @@
 /*
  * Event counters: zeroed by "reset".  Values that describe the current
  * state (pages held, last round, ...) are computed when "counters" is read.
- * Each has its name in mv_counter_names[] (main.c) and a row in README.md.
+ * Each has its name in mv_counter_names[] (main.c) and a row in docs/interface.md.
  */
 enum mv_counter {
 	MV_C_balloon_inflated,

@@ -79,7 +79,7 @@ mr_nr_balloon() {
 mr_step() { ktap_diag "real users: $1 at $(now_ms) ms"; }
 
 # Global compaction needs partly used pageblocks above the pages to move
-# them into; a nearly empty ZONE_MOVABLE has none (README.md, "The debugfs module",
+# them into; a nearly empty ZONE_MOVABLE has none (docs/interface.md, "Write triggers",
 # compact_target).  mr_targets_on takes the two topmost clean pageblocks of
 # the zone and leaves them half free; one module zsmalloc object shows the
 # module which zone, and is freed again by mr_targets_off.  Taking the

@@ -166,7 +166,7 @@ st_phase_unload() {
 	record stress_unload_memfree_before_kb "$free0"
 	record stress_unload_memfree_after_kb "$free"
 	# The balloon core's meminfo Balloon: stays one page high per -ENOENT
-	# on 7.3.4 (README, known kernel failures): those pages are free.
+	# on 7.3.4 (docs/kernel-bugs.md): those pages are free.
 	# Slack: the runner's (MOVOPS_MEMFREE_SLACK_KB) plus those 4 MiB.
 	slack=$((${MOVOPS_MEMFREE_SLACK_KB:-4096} + 4096))
 	if [ "$free" -ge $((free0 - slack)) ]; then
