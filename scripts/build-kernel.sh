@@ -42,7 +42,10 @@ if [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
 	"$TOP/scripts/sync-src.sh" "$hook"
 	"$TOP/scripts/kunit-hook.sh" install "$SRC" "$hook/kunit"
 fi
-if "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null 2>&1; then
+# A flavour that turns the suite off (its fragment says
+# "# CONFIG_MOVOPS_KUNIT is not set") builds without it.
+if "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null 2>&1 &&
+   ! grep -qx '# CONFIG_MOVOPS_KUNIT is not set' "$TOP/scripts/kconfig/$FLAVOR.config" 2>/dev/null; then
 	frags="$frags $TOP/kunit/.kunitconfig"
 fi
 for f in $frags; do
