@@ -62,7 +62,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage warm-check shell inject-check matrix stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage warm-check shell inject-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -143,6 +143,19 @@ stress fuzz:
 	@$(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
 		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)-$@) \
 		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900))
+
+# KCIDB report data (schema v5) of each target's last run, next to its
+# results: build/results/<target>/kcidb.json, validated against
+# scripts/kcidb-schema-v5.json. KCIDB_LOG_BASE: the URL the results
+# directories are published under (default: file:// URLs).
+KCIDB_LOG_BASE ?=
+kcidb:
+	@scripts/setup-host.sh python3-jsonschema
+	@dirs=$$(for d in $(BUILD)/results/*/; do \
+		if [ -f "$$d/results.json" ] || [ -f "$$d/vm.json" ]; then echo "$${d%/}"; fi; done); \
+	[ -n "$$dirs" ] || { echo "movops: no run in $(BUILD)/results (make run first)" >&2; exit 1; }; \
+	python3 scripts/kcidb.py --validate scripts/kcidb-schema-v5.json \
+		$(if $(KCIDB_LOG_BASE),--log-base $(KCIDB_LOG_BASE)) $$dirs
 
 # Every supported version side by side, each from its cached build.
 MATRIX_KVERS ?= 6.12 7.3

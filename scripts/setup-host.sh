@@ -1,9 +1,12 @@
 #!/bin/sh
 # Install the host packages movops needs, if any is missing. As root: with
 # apt-get. Otherwise: print the one command to run and stop.
+# Usage: setup-host.sh [PACKAGE...]
 set -eu
 PKGS="make gcc libc6-dev perl flex bison bc libelf-dev libssl-dev cpio xz-utils
-kmod python3 qemu-system-x86 busybox-static sparse gnuplot-nox lcov"
+kmod python3 python3-jsonschema qemu-system-x86 busybox-static sparse gnuplot-nox lcov"
+# With arguments: those packages only (a target's own set-up).
+[ $# -eq 0 ] || PKGS="$*"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
@@ -19,4 +22,4 @@ echo "movops: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >&2
