@@ -157,13 +157,15 @@ kcidb:
 	python3 scripts/kcidb.py --validate scripts/kcidb-schema-v5.json \
 		$(if $(KCIDB_LOG_BASE),--log-base $(KCIDB_LOG_BASE)) $$dirs
 
-# Every supported version side by side, each from its cached build.
+# Every supported version side by side, each from its cached build. With
+# -jN the versions run at once, as many as scripts/matrix-jobs.sh allows
+# (cores and memory: one at a time on 2 cores); without -j, one by one.
 MATRIX_KVERS ?= 6.12 7.3
+MATRIX_JOBS = $(shell scripts/matrix-jobs.sh $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),unlimited,1)))
 matrix:
-	@rc=0; for v in $(MATRIX_KVERS); do \
-		$(MAKE) --no-print-directory run KVER=$$v RESULTS=$(BUILD)/results/$$v || rc=1; \
-		$(MAKE) --no-print-directory kunit KVER=$$v RESULTS=$(BUILD)/results/$$v || rc=1; \
-	done; \
+	@rc=0; jobs=$(MATRIX_JOBS); echo "movops: matrix of $(MATRIX_KVERS), $$jobs at a time"; \
+	$(MAKE) -f scripts/matrix.mk -k -j$$jobs $$([ $$jobs -gt 1 ] && echo -Otarget) \
+		--no-print-directory TARGETS="$(MATRIX_KVERS)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
 	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX_KVERS),$(v)=$(BUILD)/results/$(v)) || rc=1; \
 	exit $$rc
 
