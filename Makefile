@@ -95,10 +95,10 @@ setup:
 
 # A run starts from an empty results directory: nothing stale can pass.
 phases-reset:
-	@mkdir -p $(RESULTS) && touch $(RESULTS)/.writable 2>/dev/null && rm -f $(RESULTS)/.writable || \
+	@mkdir -p "$(RESULTS)" && touch "$(RESULTS)/.writable" 2>/dev/null && rm -f "$(RESULTS)/.writable" || \
 		{ echo "movops: results directory $(RESULTS) is not writable" >&2; exit 1; }
-	@rm -f $(addprefix $(RESULTS)/,console.log runner.ktap vm.json results.ktap results.json counters.txt)
-	@: > $(PHASES)
+	@cd "$(RESULTS)" && rm -f console.log runner.ktap vm.json results.ktap results.json counters.txt qemu-stderr.log
+	@: > "$(PHASES)"
 
 kernel: setup
 	@$(PHASE) kernel scripts/build-kernel.sh > /dev/null
@@ -229,9 +229,11 @@ warm-check:
 	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
 		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
 
+# Paths quoted: a clone in a folder whose name has a space must not take a
+# sibling with it (tests/test_host_fixes.py).
 clean:
-	rm -rf $(BUILD)
+	rm -rf -- "$(BUILD)"
 
 # Also forget the downloaded trees and kernel builds shared between clones.
 distclean: clean
-	rm -rf $(MOVOPS_CACHE)
+	rm -rf -- "$(MOVOPS_CACHE)"
