@@ -15,6 +15,12 @@ if [ -n "${KSRC:-}" ]; then
 fi
 
 APT=$MOVOPS_CACHE/apt/$DEB_SUITE
+# One fetch at a time per suite: two clones fetching the same tree for the
+# first time would share $APT and unpack into the same $SRC.tmp. The second
+# waits here, then finds the tree complete.
+mkdir -p "$MOVOPS_CACHE/apt"
+exec 8> "$APT.lock"
+flock 8
 apt_private "deb $DEB_SUITE"
 apt_update Packages || die "apt could not read $DEB_SUITE from $MIRROR"
 VERSION=$(aptq apt-cache show "$DEB_PKG" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
@@ -37,6 +43,7 @@ if [ ! -f "$SRC/.movops-complete" ]; then
 	echo "$VERSION" > "$SRC/.movops-complete"
 	rm -f "$DEB"
 fi
+flock -u 8
 for d in "$SRC"/*/; do
 	[ -f "$d/Makefile" ] && { cd "$d" && pwd; exit 0; }
 done

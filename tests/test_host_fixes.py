@@ -45,5 +45,62 @@ class Clean(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(clone, 'Makefile')))
 
 
+FAKE_APT = '''#!/bin/sh
+# fake apt tool: the last arguments are what matters
+for a; do last=$a; done
+case "$*" in
+*" show "*) echo "Package: linux-source-7.3"; echo "Version: 1.0-test" ;;
+*" download "*) : > "linux-source-7.3_1.0-test_all.deb" ;;
+esac
+exit 0
+'''
+FAKE_DPKG = '''#!/bin/sh
+echo "$$" >> "$FAKE_LOG"
+sleep 1
+cat "$FAKE_TAR"
+'''
+
+
+class FetchLock(unittest.TestCase):
+    def test_two_first_fetches_unpack_once(self):
+        import io
+        import tarfile
+        with tempfile.TemporaryDirectory() as d:
+            # An inner source tarball, inside the "package's" data tarball.
+            inner = io.BytesIO()
+            with tarfile.open(fileobj=inner, mode='w:gz') as t:
+                for name, text in (('linux-source-7.3/Makefile', 'all:\n'),
+                                   ('linux-source-7.3/mm/migrate.c', '/* */\n')):
+                    data = text.encode()
+                    info = tarfile.TarInfo(name)
+                    info.size = len(data)
+                    t.addfile(info, io.BytesIO(data))
+            outer = os.path.join(d, 'data.tar')
+            with tarfile.open(outer, 'w') as t:
+                info = tarfile.TarInfo('./usr/src/linux-source-7.3.tar.gz')
+                info.size = len(inner.getvalue())
+                t.addfile(info, io.BytesIO(inner.getvalue()))
+            bin_ = os.path.join(d, 'bin')
+            for tool in ('apt-get', 'apt-cache'):
+                write(os.path.join(bin_, tool), FAKE_APT, 0o755)
+            write(os.path.join(bin_, 'dpkg-deb'), FAKE_DPKG, 0o755)
+            log = os.path.join(d, 'dpkg.log')
+            env = dict(os.environ, PATH=bin_ + ':' + os.environ['PATH'], KVER='7.3',
+                       MOVOPS_CACHE=os.path.join(d, 'cache'), FAKE_LOG=log, FAKE_TAR=outer)
+            env.pop('KSRC', None)
+            cmd = [os.path.join(TOP, 'scripts', 'fetch-kernel.sh')]
+            procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(2)]
+            outs = [p.communicate(timeout=60) for p in procs]
+            for p, (out, err) in zip(procs, outs):
+                self.assertEqual(p.returncode, 0, err)
+            paths = {out.strip() for out, _ in outs}
+            self.assertEqual(len(paths), 1, paths)
+            src = paths.pop()
+            self.assertTrue(os.path.isfile(os.path.join(src, 'mm', 'migrate.c')))
+            with open(log) as f:
+                self.assertEqual(len(f.read().split()), 1, 'the package was unpacked twice')
+
+
 if __name__ == '__main__':
     unittest.main()
