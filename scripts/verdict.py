@@ -169,6 +169,11 @@ def main():
         for line in console[-TAIL:]:
             print('  ' + line.replace('\r', ''))
         print('---')
+        if vm.get('qemu_stderr'):
+            print("--- QEMU's stderr (its tail) ---")
+            for line in vm['qemu_stderr'].splitlines()[-TAIL:]:
+                print('  ' + line)
+            print('---')
     else:
         print(f'movops {args.kver}: PASS')
     for name, why in known.items():

@@ -133,6 +133,17 @@ def die_with_parent():
         pass
 
 
+def qemu_stderr(path):
+    """What QEMU wrote on stderr (its file), stripped; '' if nothing."""
+    try:
+        with open(path, 'rb') as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 65536))
+            return f.read().decode(errors='replace').strip()
+    except OSError:
+        return ''
+
+
 def kill_group(proc):
     if proc and proc.poll() is None:
         try:
@@ -205,6 +216,8 @@ def main():
     ap.add_argument('--probe-seconds', type=float, default=8)
     ap.add_argument('--probe-cache')
     ap.add_argument('--qmp', help='QMP unix socket path (default: a temp dir)')
+    ap.add_argument('--qemu-log', help="file for QEMU's stderr (default: qemu-stderr.log "
+                    'beside --console); its tail goes into the record when QEMU fails')
     ap.add_argument('--interactive', action='store_true')
     ap.add_argument('--probe-only', action='store_true',
                     help='print the accelerator ACCEL=auto would use, and exit')
@@ -250,6 +263,12 @@ def main():
     proc = None
     ktap_in = None
     status = 125
+    # QEMU's stderr goes to a file, never to a pipe nobody reads while it
+    # runs (a full pipe would block QEMU).
+    qemu_log = args.qemu_log or (os.path.join(os.path.dirname(os.path.abspath(args.console)),
+                                              'qemu-stderr.log') if args.console else
+                                 os.path.join(tmp, 'qemu-stderr.log'))
+    err_out = None
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt
@@ -258,8 +277,10 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     start = time.monotonic()
     try:
+        if not args.interactive:
+            err_out = open(qemu_log, 'wb')
         proc = subprocess.Popen(argv, stdin=None if args.interactive else subprocess.DEVNULL,
-                                stderr=None if args.interactive else subprocess.PIPE,
+                                stderr=err_out,
                                 start_new_session=not args.interactive,
                                 preexec_fn=die_with_parent)
         if args.interactive:
@@ -290,7 +311,7 @@ def main():
             time.sleep(0.05)
         end = time.monotonic()
         if record['ended'] is None:
-            err = proc.stderr.read().decode(errors='replace').strip()
+            err = qemu_stderr(qemu_log)
             if proc.returncode == 0:
                 record['ended'] = 'poweroff'
                 status = 0
@@ -320,6 +341,11 @@ def main():
         kill_group(proc)
         if ktap_in:
             ktap_in.close()
+        if err_out:
+            err_out.close()
+            err = qemu_stderr(qemu_log)
+            if err and status != 0:
+                record['qemu_stderr'] = err[-2000:]
         shutil.rmtree(tmp, ignore_errors=True)
         if args.record:
             with open(args.record, 'w') as f:

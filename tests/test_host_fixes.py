@@ -102,5 +102,50 @@ class FetchLock(unittest.TestCase):
                 self.assertEqual(len(f.read().split()), 1, 'the package was unpacked twice')
 
 
+FAKE_QEMU = '''#!/bin/sh
+# fake QEMU: a lot on stderr, then power off (exit 0) or fail (exit 1)
+i=0
+while [ $i -lt 4000 ]; do
+	echo "qemu-system-x86_64: warning: line $i of a chatty QEMU, padded to sixty-four bytes" >&2
+	i=$((i + 1))
+done
+[ -z "$FAKE_FAIL" ] || { echo "qemu-system-x86_64: could not load kernel" >&2; exit 1; }
+exit 0
+'''
+
+
+class VmStderr(unittest.TestCase):
+    def boot(self, d, fail=False):
+        qemu = write(os.path.join(d, 'fake-qemu'), FAKE_QEMU, 0o755)
+        kernel = write(os.path.join(d, 'bzImage'), 'not a kernel')
+        rec = os.path.join(d, 'vm.json')
+        env = dict(os.environ, FAKE_FAIL='1' if fail else '')
+        t0 = time.monotonic()
+        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'vm.py'),
+                            '--kernel', kernel, '--qemu', qemu, '--accel', 'tcg',
+                            '--console', os.path.join(d, 'console.log'),
+                            '--ktap', os.path.join(d, 'runner.ktap'),
+                            '--record', rec, '--timeout', '20'],
+                           capture_output=True, text=True, env=env, timeout=60)
+        with open(rec) as f:
+            return p.returncode, json.load(f), time.monotonic() - t0
+
+    def test_a_chatty_qemu_is_not_blocked(self):
+        # 4000 lines (~330 KB) fill a pipe nobody reads: QEMU would block
+        # there until the timeout.
+        with tempfile.TemporaryDirectory() as d:
+            rc, rec, took = self.boot(d)
+            self.assertEqual((rc, rec['ended']), (0, 'poweroff'), rec)
+            self.assertLess(took, 15)
+            self.assertGreater(os.path.getsize(os.path.join(d, 'qemu-stderr.log')), 200000)
+
+    def test_a_failing_qemu_shows_its_stderr(self):
+        with tempfile.TemporaryDirectory() as d:
+            rc, rec, _ = self.boot(d, fail=True)
+            self.assertEqual(rc, 125)
+            self.assertIn('could not load kernel', rec['ended'])
+            self.assertIn('could not load kernel', rec['qemu_stderr'])
+
+
 if __name__ == '__main__':
     unittest.main()
