@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Time to verdict on the warm path (make warm-check).
 
-Changes one file under module/ (a comment line, taken out again afterwards:
-the modules build from a copy synced by content, so a bare touch rebuilds
-nothing), runs `make run`, and checks that the run
+Changes one module source as an edit would (a comment line), runs `make
+run`, and checks that the run
 passed, rebuilt movops.ko, never entered the kernel's own make (no
 "building kernel"/"configuring" from scripts/build-kernel.sh, vmlinux and
 bzImage untouched) and reached its verdict within the budget. The figures go
 into the run's results.json: phases_s.warm_total_s and a "warm" record.
+
+The working tree is never edited: the comment goes into the copy the modules
+build from (--ko-dir, synced by content from the tree by make modules), so
+the sync puts the tree's content back and the module rebuilds, exactly as
+after a real edit. A kill at any moment leaves the tree as it was, and
+SIGINT/SIGTERM end the make run too.
 """
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -38,23 +44,33 @@ def main():
     kfiles = [os.path.join(a.kernel, p) for p in ('vmlinux', 'arch/x86/boot/bzImage')]
     kbefore = [mtime(p) for p in kfiles]
     ko = os.path.join(a.ko_dir, 'module', 'movops.ko')
-    touched = os.path.join(a.top, a.touch)
-    with open(touched, 'rb') as f:
-        original = f.read()
+    # The copy (MOD_SRC): make modules syncs the tree over it and rebuilds.
+    copy = os.path.join(a.ko_dir, a.touch)
     stamp = time.time_ns()
-    try:
-        # A comment unique to this run: the copy the modules build from is
-        # synced by content and may still hold the last run's comment.
-        with open(touched, 'ab') as f:
+    if os.path.exists(copy):
+        with open(copy, 'ab') as f:
             f.write(f'/* movops warm-check {stamp} */\n'.encode())
-        t0 = time.monotonic()
-        p = subprocess.run(['make', '-C', a.top, '--no-print-directory', 'run',
-                            f'RESULTS={a.results}'] + a.make_args,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        total = round(time.monotonic() - t0, 3)
-    finally:
-        with open(touched, 'wb') as f:
-            f.write(original)
+    proc = None
+
+    def on_signal(signum, _frame):
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(['make', '-C', a.top, '--no-print-directory', 'run',
+                             f'RESULTS={a.results}'] + a.make_args,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    out, _ = proc.communicate()
+    total = round(time.monotonic() - t0, 3)
+    p = subprocess.CompletedProcess(proc.args, proc.returncode, out)
     log = p.stdout
     with open(os.path.join(a.results, 'warm.log'), 'w') as f:
         f.write(log)

@@ -147,5 +147,54 @@ class VmStderr(unittest.TestCase):
             self.assertIn('could not load kernel', rec['qemu_stderr'])
 
 
+FAKE_MAKE = '''#!/bin/sh
+echo $$ > "$FAKE_PID"
+sleep 30
+'''
+
+
+class WarmCheckKilled(unittest.TestCase):
+    def kill_during_run(self, sig):
+        with tempfile.TemporaryDirectory() as d:
+            top = os.path.join(d, 'top')
+            main_c = write(os.path.join(top, 'module', 'main.c'), '/* the tree */\n')
+            write(os.path.join(d, 'src', 'module', 'main.c'), '/* the tree */\n')
+            bin_ = os.path.join(d, 'bin')
+            write(os.path.join(bin_, 'make'), FAKE_MAKE, 0o755)
+            pidfile = os.path.join(d, 'make.pid')
+            os.makedirs(os.path.join(d, 'results'))
+            env = dict(os.environ, PATH=bin_ + ':' + os.environ['PATH'], FAKE_PID=pidfile)
+            p = subprocess.Popen([sys.executable, os.path.join(TOP, 'scripts', 'warm_check.py'),
+                                  '--top', top, '--kernel', os.path.join(d, 'kernel'),
+                                  '--ko-dir', os.path.join(d, 'src'),
+                                  '--results', os.path.join(d, 'results')],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 20
+            while not os.path.exists(pidfile) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.2)
+            p.send_signal(sig)
+            p.communicate(timeout=20)
+            with open(main_c) as f:
+                self.assertEqual(f.read(), '/* the tree */\n', 'the working tree was left edited')
+            with open(pidfile) as f:
+                pid = int(f.read())
+            time.sleep(0.2)
+            try:
+                os.kill(pid, 0)
+                alive = True
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                alive = False
+            self.assertFalse(alive, 'the make run outlived warm-check')
+            self.assertNotEqual(p.returncode, 0)
+
+    def test_sigterm(self):
+        self.kill_during_run(signal.SIGTERM)
+
+    def test_sigint(self):
+        self.kill_during_run(signal.SIGINT)
+
+
 if __name__ == '__main__':
     unittest.main()
