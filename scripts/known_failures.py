@@ -1,29 +1,28 @@
 #!/usr/bin/env python3
-"""Known kernel failures (scripts/known-failures.txt) and kunit.py's verdict.
+"""Judge kunit.py's results as verdict.py judges a VM run.
 
-Usage: known_failures.py KVER KUNIT_JSON
-Judges kunit.py's JSON like verdict.py judges a VM run: every failure must be
-a known one for KVER, every known one must fail. Exit 1 otherwise.
+Usage: known_failures.py [--config .config] [--flavor F] [--patches NAMES]
+                         [--console kunit-console.log] [--out VERDICT_JSON]
+                         KVER KUNIT_JSON
+
+kunit.py's JSON gives each case's status (PASS, FAIL, SKIP, ERROR) but not
+why: the failing expectation and the skip's reason come from its console log
+(the tree's test.log, copied to kunit-console.log), parsed as KTAP. Then
+scripts/expectations.py applies the same lists as to a VM run: every failure
+must be a known one that failed as described, every skip an expected one.
+Writes the judgement to VERDICT_JSON (default: kunit-verdict.json beside
+KUNIT_JSON), which summary.py reads. Exit 1 if the run fails.
 """
+import argparse
 import json
 import os
 import sys
 
-LIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-failures.txt')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expectations  # noqa: E402
+import ktap  # noqa: E402
 
-
-def load(kver, path=LIST):
-    """{test name: reason} for KVER."""
-    known = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith('#'):
-                continue
-            parts = line.split(None, 2)
-            if len(parts) == 3 and parts[0] == kver:
-                known[parts[1]] = parts[2]
-    return known
+_STATUS = {'PASS': 'pass', 'FAIL': 'fail', 'SKIP': 'skip'}
 
 
 def kunit_cases(node, prefix=''):
@@ -36,34 +35,74 @@ def kunit_cases(node, prefix=''):
         yield from kunit_cases(sub, here)
 
 
+def cases_of(kunit_json, console_lines=()):
+    """expectations.Case of each JSON case, its log and skip reason taken
+    from the console's KTAP (empty when the console does not have it)."""
+    rep = ktap.parse(expectations.console_lines(console_lines))
+    seen = dict(rep.flat())
+    out = []
+    for name, status in kunit_cases(kunit_json):
+        t = seen.get(name)
+        st = _STATUS.get(status, 'error')
+        out.append(expectations.Case(name, st, t.directive if t and st == 'skip' else '',
+                                     t.log if t else []))
+    return out
+
+
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    known = load(argv[1])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('kver')
+    ap.add_argument('kunit_json')
+    ap.add_argument('--config')
+    ap.add_argument('--flavor', default='default')
+    ap.add_argument('--patches', default='')
+    ap.add_argument('--console', help="kunit.py's console log (test.log)")
+    ap.add_argument('--out')
+    ap.add_argument('--known', default=expectations.KNOWN)
+    ap.add_argument('--skips', default=expectations.SKIPS)
+    a = ap.parse_args(argv[1:])
+    out = a.out or os.path.join(os.path.dirname(os.path.abspath(a.kunit_json)),
+                                'kunit-verdict.json')
+    facts = expectations.facts(a.config, a.kver, a.flavor)
+    known = expectations.load(a.known, require_match=True)
+    skips = expectations.load(a.skips) if os.path.exists(a.skips) else None
+    patches = [p for p in a.patches.replace(',', ' ').split() if p]
+    console = []
+    if a.console and os.path.exists(a.console):
+        with open(a.console, 'rb') as f:
+            console = f.read().decode('utf-8', errors='replace').splitlines()
     try:
-        with open(argv[2]) as f:
-            cases = list(kunit_cases(json.load(f)))
+        with open(a.kunit_json) as f:
+            cases = cases_of(json.load(f), console)
     except (OSError, ValueError) as e:
-        print(f'movops: no kunit.py results: {e}', file=sys.stderr)
-        return 1
-    bad = []
-    for name, status in cases:
-        if name in known:
-            if status == 'FAIL':
-                print(f'movops: XFAIL {name}: {known[name]}')
-            else:
-                bad.append(f'XPASS {name} ({status}): known failure did not fail; '
-                           'drop it from scripts/known-failures.txt if the kernel is fixed')
-        elif status not in ('PASS', 'SKIP'):
-            bad.append(f'{name}: {status}')
-    names = {n for n, _ in cases}
-    bad += [f'{n}: known failure did not run' for n in sorted(set(known) - names)]
-    if not cases:
-        bad.append('no test case ran')
-    for b in bad:
-        print(f'movops: kunit.py: {b}', file=sys.stderr)
-    return 1 if bad else 0
+        cases = None
+        reasons = [f'no kunit.py results: {e}']
+        j = expectations.Judgement()
+    if cases is not None:
+        j = expectations.judge(cases, facts, known, skips, patches)
+        reasons = j.reasons
+    for name, e in j.xfail:
+        print(f'movops: kunit.py: XFAIL {name} ({e.where}): {e.reason}')
+    for name, e in j.fixed:
+        print(f'movops: kunit.py: {name} passed, fixed by {e.fixed_by} ({e.where})')
+    for note in j.notes:
+        print(f'movops: kunit.py: note: {note}')
+    for r in reasons:
+        print(f'movops: kunit.py: {r}', file=sys.stderr)
+    cases = cases or []
+    count = {s: sum(1 for c in cases if c.status == s) for s in ('pass', 'fail', 'skip', 'error')}
+    with open(out, 'w') as f:
+        json.dump({'verdict': 'fail' if reasons else 'pass', 'reasons': reasons,
+                   'notes': j.notes, 'summary': count,
+                   'xfail': [{'name': n, 'entry': e.where} for n, e in j.xfail],
+                   'fixed': [{'name': n, 'fixed_by': e.fixed_by} for n, e in j.fixed],
+                   'facts': {k: facts[k] for k in ('kver', 'flavor', 'arch', 'config_path')},
+                   'patches': patches,
+                   'tests': [{'name': c.name, 'status': c.status,
+                              **({'mark': j.marks[c.name]} if c.name in j.marks else {})}
+                             for c in cases]}, f, indent=1)
+    return 1 if reasons else 0
 
 
 if __name__ == '__main__':

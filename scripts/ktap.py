@@ -11,12 +11,15 @@ _PLAN = re.compile(r'^(\s*)1\.\.(\d+)\s*$')
 
 
 class Test:
-    def __init__(self, name, status, number, directive='', diag=None):
+    def __init__(self, name, status, number, directive='', diag=None, log=None):
         self.name = name
         self.status = status        # 'pass', 'fail' or 'skip'
         self.number = number
         self.directive = directive
         self.diag = diag or []      # '# ...' lines just before the result
+        # Every line since the previous result line: a KUnit failure's
+        # continuation lines ("Expected ...", the message) carry no '#'.
+        self.log = log or []
         self.subtests = []
 
     def to_dict(self):
@@ -73,6 +76,7 @@ def parse(lines):
     # Pending subtests per indentation depth, and diagnostics.
     pending = {}
     diag = []
+    log = []
     for raw in lines:
         line = raw.rstrip('\r\n').replace('\r', '')
         if rep.version is None:
@@ -93,8 +97,9 @@ def parse(lines):
             directive = (m.group(5) or '').strip()
             name = (m.group(4) or '').strip()
             t = Test(name, _status(m.group(2), directive), int(m.group(3)),
-                     directive, diag)
+                     directive, diag, log)
             diag = []
+            log = []
             t.subtests = pending.pop(depth + 1, [])
             for d in [k for k in pending if k > depth]:
                 pending.pop(d)
@@ -104,6 +109,8 @@ def parse(lines):
                 pending.setdefault(depth, []).append(t)
             continue
         stripped = line.strip()
+        if stripped:
+            log.append(stripped)
         if stripped.startswith('#'):
             diag.append(stripped[1:].strip())
     rep.trailer = diag

@@ -4,9 +4,11 @@
 Reads the console log, the runner's KTAP stream (falls back to the KTAP on
 the console when the stream is empty), QEMU's record and the phase timings;
 writes results.ktap, results.json and counters.txt into --out; prints a
-summary. Exit 0 only when every test passed or was skipped with a reason, the
-KTAP is complete, no kernel splat was printed and the guest ended by itself.
-With --expect-fail, the named tests must fail and every other must pass.
+summary. Exit 0 only when every test passed, failed as a known kernel failure
+(scripts/known-failures.txt, matched on what failed) or skipped as an expected
+skip (scripts/expected-skips.txt), the KTAP is complete, no kernel splat was
+printed and the guest ended by itself. With --expect-fail, the named tests
+must fail and every other must pass. docs/verdicts.md has the rules.
 """
 import argparse
 import json
@@ -14,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import known_failures  # noqa: E402
+import expectations  # noqa: E402
 import ktap    # noqa: E402
 import splats  # noqa: E402
 
@@ -54,14 +56,22 @@ def counters_of(report_lines):
     return out
 
 
-def judge(rep, found, vm, expect_fail, known=()):
-    """The list of reasons the run failed (empty: it passed)."""
+def cases_of(rep):
+    """The KTAP's leaf results as expectations.Case."""
+    return [expectations.Case(n, t.status, t.directive if t.status == 'skip' else '', t.log)
+            for n, t in rep.flat()]
+
+
+def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patches=()):
+    """(reasons the run failed (empty: it passed), expectations.Judgement)."""
+    facts = facts or expectations.facts()
     ended = vm.get('ended')
+    j = expectations.judge(cases_of(rep), facts, known, skips, patches, set(expect_fail))
     if ended and ended != 'poweroff':
         # The guest did not finish: that is the cause, and whatever KTAP is
         # missing follows from it. Splats say why, so they stay.
         return ([f'guest did not power off by itself: {ended}'] +
-                [f'kernel {kind} at console line {n}: {text}' for n, kind, text in found])
+                [f'kernel {kind} at console line {n}: {text}' for n, kind, text in found]), j
     reasons = list(rep.errors)
     if rep.version is not None and not any(
             d.startswith(DONE) for _, t in rep.flat() for d in t.diag) \
@@ -69,21 +79,10 @@ def judge(rep, found, vm, expect_fail, known=()):
         reasons.append('the runner did not finish (guest died or output truncated)')
     for lineno, kind, text in found:
         reasons.append(f'kernel {kind} at console line {lineno}: {text}')
-    flat = rep.flat()
-    names = {n for n, _ in flat}
-    for name, t in flat:
-        if t.status == 'skip' and len(t.directive.split(None, 1)) < 2:
-            reasons.append(f'{name} skipped without a reason')
-        if name in expect_fail:
-            if t.status != 'fail':
-                reasons.append(f'{name} was expected to fail but is {t.status}')
-        elif t.status == 'fail':
-            reasons.append(f'{name} failed')
-    for name in sorted(expect_fail - names - set(known)):
-        reasons.append(f'{name} was expected to fail but did not run')
-    if rep.version is not None and not flat:
-        reasons.append('no test ran')
-    return reasons
+    if rep.version is None:
+        # Nothing ran: the KTAP error says so; the lists have nothing to judge.
+        return reasons, j
+    return reasons + j.reasons, j
 
 
 def main():
@@ -98,6 +97,12 @@ def main():
     ap.add_argument('--kver', default='')
     ap.add_argument('--expect-fail', default='',
                     help='comma-separated test names that must fail')
+    ap.add_argument('--config', help="the kernel's .config (version, arch, symbols)")
+    ap.add_argument('--flavor', default='default')
+    ap.add_argument('--patches', default='',
+                    help='names of the patches the kernel carries (space or comma separated)')
+    ap.add_argument('--known', default=expectations.KNOWN)
+    ap.add_argument('--skips', default=expectations.SKIPS)
     args = ap.parse_args()
 
     console = read_lines(args.console)
@@ -109,9 +114,12 @@ def main():
     if args.vm_record and os.path.exists(args.vm_record):
         with open(args.vm_record) as f:
             vm = json.load(f)
-    known = known_failures.load(args.kver)
-    expect_fail = {n for n in args.expect_fail.split(',') if n} | set(known)
-    reasons = judge(rep, found, vm, expect_fail, known)
+    facts = expectations.facts(args.config, args.kver, args.flavor)
+    known = expectations.load(args.known, require_match=True)
+    skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
+    patches = [p for p in args.patches.replace(',', ' ').split() if p]
+    expect_fail = {n for n in args.expect_fail.split(',') if n}
+    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches)
     verdict = 'pass' if not reasons else 'fail'
 
     os.makedirs(args.out, exist_ok=True)
@@ -133,11 +141,17 @@ def main():
         'kver': args.kver,
         'verdict': verdict,
         'reasons': reasons,
+        'facts': {k: facts[k] for k in ('kver', 'flavor', 'arch', 'config_path')},
+        'patches': patches,
         'expect_fail': sorted(expect_fail),
-        'known_failures': known,
+        'xfail': [{'name': n, 'match': e.match, 'reason': e.reason, 'entry': e.where}
+                  for n, e in j.xfail],
+        'fixed': [{'name': n, 'fixed_by': e.fixed_by, 'entry': e.where} for n, e in j.fixed],
+        'notes': j.notes,
         'summary': {s: sum(1 for _, t in flat if t.status == s)
                     for s in ('pass', 'fail', 'skip')},
-        'tests': [dict(t.to_dict(), name=n) for n, t in flat],
+        'tests': [dict(t.to_dict(), name=n, **({'mark': j.marks[n]} if n in j.marks else {}))
+                  for n, t in flat],
         'splats': [{'line': n, 'kind': k, 'text': t} for n, k, t in found],
         'ktap_errors': rep.errors,
         'vm': {k: v for k, v in vm.items() if k != 'argv'},
@@ -151,11 +165,7 @@ def main():
     width = max([len(n) for n, _ in flat] + [20])
     print(f'movops {args.kver}: {"test":<{width}}  result')
     for name, t in flat:
-        mark = {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}[t.status]
-        if name in known:
-            mark = 'XFAIL' if t.status == 'fail' else f'XPASS ({mark})'
-        elif name in expect_fail:
-            mark += ' (expected)' if t.status == 'fail' else ' (expected FAIL)'
+        mark = j.marks.get(name) or {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}[t.status]
         extra = f'  {t.directive}' if t.status == 'skip' else ''
         print(f'  {name:<{width}}  {mark}{extra}')
     s = result['summary']
@@ -176,13 +186,16 @@ def main():
             print('---')
     else:
         print(f'movops {args.kver}: PASS')
-    for name, why in known.items():
-        if name in {n for n, _ in flat}:
-            print(f'  known kernel failure {name}: {why}')
+    for name, e in j.xfail:
+        print(f'  known kernel failure {name} ({e.where}): {e.reason}')
+    for name, e in j.fixed:
+        print(f'  fixed by {e.fixed_by}: {name} passed ({e.where})')
+    for note in j.notes:
+        print(f'  note: {note}')
     # The closing line counts as summary.py does: a known kernel failure
     # that failed (XFAIL) or an injected one that failed is not a failure.
-    xfail = sum(1 for n, t in flat if t.status == 'fail' and n in known)
-    expected = sum(1 for n, t in flat if t.status == 'fail' and n in expect_fail) - xfail
+    xfail = len(j.xfail)
+    expected = sum(1 for n, t in flat if t.status == 'fail' and n in expect_fail)
     if xfail or expected:
         print(f'  {xfail} known kernel failures (XFAIL), {expected} injected failures seen failing')
     xpass = sum(1 for n, t in flat if t.status == 'pass' and n in expect_fail)

@@ -18,7 +18,7 @@ def data(name):
 
 class Verdict(unittest.TestCase):
     def verdict(self, console, ktap=None, ended='poweroff', expect_fail='',
-                ktap_text=None):
+                ktap_text=None, skips=None, known=None, extra=()):
         with tempfile.TemporaryDirectory() as out:
             rec = os.path.join(out, 'vm.json')
             with open(rec, 'w') as f:
@@ -32,6 +32,13 @@ class Verdict(unittest.TestCase):
                     '--expect-fail', expect_fail]
             if ktap:
                 argv += ['--ktap', ktap]
+            for opt, text in (('--skips', skips), ('--known', known)):
+                if text is not None:
+                    path = os.path.join(out, opt[2:] + '.txt')
+                    with open(path, 'w') as f:
+                        f.write(text)
+                    argv += [opt, path]
+            argv += list(extra)
             p = subprocess.run(argv, capture_output=True, text=True)
             with open(os.path.join(out, 'results.json')) as f:
                 res = json.load(f)
@@ -102,15 +109,22 @@ class Verdict(unittest.TestCase):
                                      expect_fail=both + ',no_such_test')
         self.assertIn('no_such_test was expected to fail but did not run', res['reasons'])
 
-    def test_skip_needs_a_reason(self):
+    def test_skip_needs_a_reason_and_an_entry(self):
         base = 'KTAP version 1\nok 1 a\nok 2 b # SKIP\n1..2\n# movops-done failed=0\n'
-        rc, res, _, _ = self.verdict(data('pass-console.log'), ktap_text=base)
+        listed = '* b match="no kprobes" the kernel has none\n'
+        rc, res, _, _ = self.verdict(data('pass-console.log'), ktap_text=base, skips=listed)
         self.assertEqual(rc, 1)
         self.assertIn('b skipped without a reason', res['reasons'])
-        rc, res, _, _ = self.verdict(data('pass-console.log'),
-                                     ktap_text=base.replace('# SKIP', '# SKIP no kprobes'))
+        reasoned = base.replace('# SKIP', '# SKIP no kprobes')
+        rc, res, _, _ = self.verdict(data('pass-console.log'), ktap_text=reasoned, skips=listed)
         self.assertEqual(rc, 0, res['reasons'])
         self.assertEqual(res['summary'], {'pass': 1, 'fail': 0, 'skip': 1})
+        # The same skip with no entry for it fails the run and names itself.
+        rc, res, out, _ = self.verdict(data('pass-console.log'), ktap_text=reasoned, skips='')
+        self.assertEqual(rc, 1)
+        self.assertIn('b skipped, and no entry of expected-skips.txt expects it here: '
+                      'no kprobes', res['reasons'])
+        self.assertRegex(out, r'b\s+SKIP \(unexpected\)')
 
     def test_nothing_ran(self):
         rc, res, _, _ = self.verdict(data('pass-console.log'),
