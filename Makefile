@@ -12,6 +12,10 @@ QEMU_MEM ?= 1G
 # depots of KASAN and page_owner keep every new stack they saw (4.9 MB
 # short in one run).
 TIMEOUT  ?= $(if $(filter debug,$(FLAVOR)),1800,300)
+# A guest whose heartbeat started and that then prints nothing for SILENCE
+# seconds is hung: the run ends there (scripts/vm.py), TIMEOUT stays the
+# last resort. An oops or panic ends it at once (oops=panic).
+SILENCE  ?= $(if $(filter debug,$(FLAVOR)),60,20)
 export MOVOPS_WAIT_SCALE ?= $(if $(filter debug,$(FLAVOR)),10,1)
 export MOVOPS_MEMFREE_SLACK_KB ?= $(if $(filter debug,$(FLAVOR)),16384,4096)
 GUEST_CMD ?=
@@ -121,7 +125,7 @@ boot:
 	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
-		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) $(VM_ARGS) \
+		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:

@@ -25,6 +25,27 @@ _KINDS = [
 ]
 _PATTERNS = [(kind, re.compile(_PREFIX + pat)) for kind, pat in _KINDS]
 
+# Splats after which the kernel cannot finish the run: the host (vm.py) ends
+# it at once. A WARNING, a KASAN or UBSAN report, a bad page, kmemleak fail
+# the run too, but the kernel goes on and the run completes.
+_FATAL_KINDS = {'oops', 'panic', 'gpf', 'soft_lockup', 'rcu_stall', 'hung_task'}
+_FATAL_BUG = re.compile(r'kernel BUG at|BUG: unable to handle|BUG: kernel NULL pointer'
+                        r'|BUG: scheduling while atomic|BUG: spinlock|BUG: workqueue lockup')
+
+
+def fatal(kind, text):
+    """Does this splat (from scan()) mean the kernel is dead or stuck?"""
+    return kind in _FATAL_KINDS or (kind == 'bug' and bool(_FATAL_BUG.search(text)))
+
+
+def scan_line(line):
+    """(kind, text) if this one console line starts a splat, else None."""
+    line = line.rstrip('\r\n').replace('\r', '')
+    for kind, pat in _PATTERNS:
+        if pat.search(line):
+            return kind, line.strip()
+    return None
+
 
 def scan(lines):
     """[(line number from 1, kind, text)] for each line that starts a splat.
@@ -34,11 +55,9 @@ def scan(lines):
     """
     found = []
     for i, raw in enumerate(lines, 1):
-        line = raw.rstrip('\r\n').replace('\r', '')
-        for kind, pat in _PATTERNS:
-            if pat.search(line):
-                found.append((i, kind, line.strip()))
-                break
+        hit = scan_line(raw)
+        if hit:
+            found.append((i,) + hit)
     return found
 
 

@@ -11,8 +11,10 @@ printed and the guest ended by itself. With --expect-fail, the named tests
 must fail and every other must pass. docs/verdicts.md has the rules.
 """
 import argparse
+import glob
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,22 +58,69 @@ def counters_of(report_lines):
     return out
 
 
+def kunit_suites(src):
+    """{suite name: number of cases} from the KUnit sources in SRC."""
+    suites = {}
+    for path in sorted(glob.glob(os.path.join(src or '', '*.c'))):
+        with open(path, errors='replace') as f:
+            text = f.read()
+        cases = len(re.findall(r'^\s*KUNIT_CASE\w*\(', text, re.M))
+        for name in re.findall(r'\.name\s*=\s*"(\w+)"', text):
+            suites[name] = cases
+    return suites
+
+
+def not_run(stream, rep, suites):
+    """What the runner meant to run and never reached, from its
+    '# movops-plan:' and '# movops-phase:' lines; [] when it told nothing."""
+    plan, started = None, []
+    for line in stream:
+        s = line.strip().replace('\r', '')
+        if s.startswith('# movops-plan:'):
+            plan = s.split(':', 1)[1].split()
+        elif s.startswith('# movops-phase:'):
+            started.append(s.split(':', 1)[1].strip())
+    if plan is None:
+        return []
+    out = []
+    flat = rep.flat()
+    last = started[-1] if started else None
+    if last:
+        done = f'last result: {flat[-1][0]}' if flat else 'no result yet'
+        out.append(f'phase {last} cut short ({len(flat)} results in all, {done})')
+    rest = plan[plan.index(last) + 1:] if last in plan else plan
+    if rest:
+        out.append('phases not run: ' + ', '.join(rest))
+    if 'kunit' in rest or last == 'kunit':
+        seen = {t.name for t in rep.tests}
+        missing = [f'{n} ({c} cases)' for n, c in suites.items() if n not in seen]
+        if missing:
+            out.append('KUnit suites not run: ' + ', '.join(missing))
+    return ['not run: ' + '; '.join(out)] if out else []
+
+
 def cases_of(rep):
     """The KTAP's leaf results as expectations.Case."""
     return [expectations.Case(n, t.status, t.directive if t.status == 'skip' else '', t.log)
             for n, t in rep.flat()]
 
 
-def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patches=()):
-    """(reasons the run failed (empty: it passed), expectations.Judgement)."""
+def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patches=(),
+          missing=()):
+    """(reasons the run failed (empty: it passed), expectations.Judgement).
+    MISSING: what the runner never reached (not_run()), shown when the guest
+    did not finish."""
     facts = facts or expectations.facts()
     ended = vm.get('ended')
     j = expectations.judge(cases_of(rep), facts, known, skips, patches, set(expect_fail))
     if ended and ended != 'poweroff':
         # The guest did not finish: that is the cause, and whatever KTAP is
-        # missing follows from it. Splats say why, so they stay.
+        # missing follows from it. Splats say why, so they stay; so do the
+        # tests that failed before it, and what never ran.
         return ([f'guest did not power off by itself: {ended}'] +
-                [f'kernel {kind} at console line {n}: {text}' for n, kind, text in found]), j
+                [f'kernel {kind} at console line {n}: {text}' for n, kind, text in found] +
+                [f'{n} failed' for n, t in rep.flat() if t.status == 'fail'
+                 and n not in expect_fail] + list(missing)), j
     reasons = list(rep.errors)
     if rep.version is not None and not any(
             d.startswith(DONE) for _, t in rep.flat() for d in t.diag) \
@@ -103,6 +152,9 @@ def main():
                     help='names of the patches the kernel carries (space or comma separated)')
     ap.add_argument('--known', default=expectations.KNOWN)
     ap.add_argument('--skips', default=expectations.SKIPS)
+    ap.add_argument('--kunit-src', default=os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'kunit'),
+        help='KUnit sources: the suites a guest that died never ran')
     args = ap.parse_args()
 
     console = read_lines(args.console)
@@ -119,7 +171,8 @@ def main():
     skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
     patches = [p for p in args.patches.replace(',', ' ').split() if p]
     expect_fail = {n for n in args.expect_fail.split(',') if n}
-    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches)
+    missing = not_run(stream, rep, kunit_suites(args.kunit_src))
+    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches, missing)
     verdict = 'pass' if not reasons else 'fail'
 
     os.makedirs(args.out, exist_ok=True)
@@ -176,7 +229,7 @@ def main():
         for r in reasons:
             print(f'  - {r}')
         print(f'--- last {TAIL} console lines ({args.console}) ---')
-        for line in console[-TAIL:]:
+        for line in [l for l in console if 'movops-alive' not in l][-TAIL:]:
             print('  ' + line.replace('\r', ''))
         print('---')
         if vm.get('qemu_stderr'):

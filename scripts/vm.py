@@ -5,7 +5,11 @@ The serial console goes to CONSOLE, the runner's KTAP (second serial port) to
 KTAP. QEMU is ended on every exit path: normal, timeout, error, Ctrl-C.
 Writes a JSON record (accelerator, boot and test seconds, how QEMU ended) to
 --record. Exit status: 0 when QEMU powered off by itself, 124 on timeout,
-125 when QEMU could not start or died, 130 on interrupt.
+125 when QEMU could not start or died, 130 on interrupt, 3 when the kernel
+died: a fatal splat on the console (an oops, a panic, a BUG, a stall; the
+guest boots with oops=panic), or silence (no console or KTAP output for
+--silence seconds once the guest's heartbeat has started). The run then
+ends within seconds of the event, not at --timeout (class Watch).
 """
 import argparse
 import json
@@ -19,7 +23,51 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import splats  # noqa: E402
+
 DIMM = '512M'
+# The guest's init prints this every 5 s while its userspace runs.
+HEARTBEAT = b'movops-alive'
+# After a fatal splat, how long the rest of it (the trace) may take to print.
+FATAL_GRACE_S = 3.0
+
+
+class Watch:
+    """Watches the console (and the KTAP port's activity) for a dead kernel.
+
+    feed() takes console bytes as they arrive, output() notes output on any
+    port; verdict(now) says why the run must end now, or None."""
+
+    def __init__(self, start, silence):
+        self.silence = silence
+        self.last_output = start
+        self.alive = False          # heartbeat seen: userspace is up
+        self.fatal = None           # (time, kind, text) of the first fatal splat
+        self.pending = b''
+
+    def output(self, now):
+        self.last_output = now
+
+    def feed(self, chunk, now):
+        self.output(now)
+        self.pending += chunk
+        *lines, self.pending = self.pending.split(b'\n')
+        for raw in lines:
+            if HEARTBEAT in raw:
+                self.alive = True
+                continue
+            hit = splats.scan_line(raw.decode(errors='replace'))
+            if hit and self.fatal is None and splats.fatal(*hit):
+                self.fatal = (now,) + hit
+
+    def verdict(self, now):
+        if self.fatal and now - self.fatal[0] >= FATAL_GRACE_S:
+            return f'kernel died: {self.fatal[1]}: {self.fatal[2]}'
+        if self.alive and self.silence and now - self.last_output >= self.silence:
+            return (f'guest hung: no console or KTAP output for {self.silence:g}s '
+                    '(its heartbeat stopped)')
+        return None
 
 
 def parse_size(s):
@@ -54,7 +102,10 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # kunit.filter_glob: a kernel with the movops suite built in (for
     # kunit.py) must not run it at boot; the runner insmods its own copy.
     # movops.host=qmp: the runner may ask for balloon changes (serve_request).
-    append = ('console=ttyS0 panic=-1 ' + MACHINE_CMDLINE +
+    # oops=panic panic=-1 with -no-reboot: an oops ends QEMU at once, instead
+    # of leaving a guest that hangs on the locks the dead task held.
+    # panic_on_warn stays off: a WARNING fails the run, but the run goes on.
+    append = ('console=ttyS0 oops=panic panic=-1 ' + MACHINE_CMDLINE +
               ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
     argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host']
     argv += machine_args(args.mem, args.dimm)
@@ -210,6 +261,9 @@ def main():
     ap.add_argument('--dimm', default=DIMM)
     ap.add_argument('--accel', default='auto', choices=['auto', 'kvm', 'tcg'])
     ap.add_argument('--timeout', type=float, default=300)
+    ap.add_argument('--silence', type=float, default=20,
+                    help='end the run when the guest, once its heartbeat started, '
+                    'prints nothing for this long (0: never)')
     ap.add_argument('--append', default='')
     ap.add_argument('--serial3', help='file for a third serial port (ttyS2)')
     ap.add_argument('--qemu', default='qemu-system-x86_64')
@@ -291,11 +345,17 @@ def main():
         total_mib = parse_size(args.mem) + parse_size(args.dimm)
         record['qmp_requests'] = []
         ktap_in = open(args.ktap, 'rb')
+        console_in = open(args.console, 'rb')
+        watch = Watch(start, args.silence)
         pending = b''
         while proc.poll() is None:
             now = time.monotonic()
+            out = console_in.read()
+            if out:
+                watch.feed(out, now)
             chunk = ktap_in.read()
             if chunk:
+                watch.output(now)
                 if first_ktap is None:
                     first_ktap = now
                 pending += chunk
@@ -305,12 +365,29 @@ def main():
                     if rec:
                         rec['at_s'] = round(now - start, 3)
                         record['qmp_requests'].append(rec)
+            dead = watch.verdict(now)
+            if dead:
+                record['ended'] = dead
+                break
             if now >= deadline:
                 record['ended'] = 'timeout'
                 break
             time.sleep(0.05)
         end = time.monotonic()
-        if record['ended'] is None:
+        # What QEMU's exit left unread: a panic's last lines.
+        watch.feed(console_in.read() + b'\n', end)
+        console_in.close()
+        if watch.fatal:
+            record['fatal_at_s'] = round(watch.fatal[0] - start, 3)
+        if record['ended'] is None and watch.fatal:
+            # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
+            record['ended'] = f'kernel died: {watch.fatal[1]}: {watch.fatal[2]}'
+        if record['ended'] and record['ended'].startswith(('kernel died', 'guest hung')):
+            status = 3
+            record['last_output_s'] = round(watch.last_output - start, 3)
+            print(f'movops: {record["ended"]}; QEMU ended {end - start:.1f}s after start',
+                  file=sys.stderr)
+        elif record['ended'] is None:
             err = qemu_stderr(qemu_log)
             if proc.returncode == 0:
                 record['ended'] = 'poweroff'
@@ -322,7 +399,7 @@ def main():
                 record['ended'] = how + (f': {err[-300:]}' if err else '')
                 record['qemu_stderr'] = err[-2000:]
                 print(f'movops: {record["ended"]}', file=sys.stderr)
-        else:
+        elif record['ended'] == 'timeout':
             status = 124
             print(f'movops: guest did not finish within TIMEOUT={args.timeout:g}s; QEMU killed',
                   file=sys.stderr)

@@ -8,8 +8,13 @@
 # directory, then as root: MODDIR=that/dir sh that/dir/movops-run.sh
 #
 # Environment: MODDIR (default: this script's directory), MOVOPS_INJECT
-# (none, balloon_fail or zs_corrupt: tests of the tests), MOVOPS_ONLY
-# (run only the named scenario: movops or kunit).
+# (none, balloon_fail or zs_corrupt: tests of the tests; oops or hang: the
+# kernel dies half way, see inject_death), MOVOPS_ONLY (run only the named
+# scenario: movops or kunit).
+#
+# The host learns what was meant to run from "# movops-plan: PHASE..." at
+# the start and "# movops-phase: PHASE" as each begins, so that a guest that
+# dies can be reported with the phases it never reached.
 MODDIR=${MODDIR:-$(cd "$(dirname "$0")" && pwd)}
 MV=/sys/kernel/debug/movops
 N=0
@@ -120,8 +125,34 @@ LEAK_RANGES=	# "base size" of each module loaded, for kmemleak_check
 [ ! -w /sys/kernel/debug/kmemleak ] || echo clear > /sys/kernel/debug/kmemleak
 echo "KTAP version 1"
 ktap_diag "movops runner on $(uname -r), $(nproc) cpus, MemTotal $(meminfo MemTotal) kB"
+plan=
+for p in movops kunit stress fuzz; do
+	case $p in
+	movops | kunit) [ -n "$MOVOPS_ONLY" ] && [ "$MOVOPS_ONLY" != "$p" ] && continue ;;
+	*) [ "$MOVOPS_ONLY" = "$p" ] || continue ;;
+	esac
+	plan="$plan $p"
+done
+ktap_diag "movops-plan:$plan"
+
+# inject_death: tests of the test (MOVOPS_INJECT=oops or hang). The kernel
+# dies here, half way through the plan: LKDTM's BUG (an oops; the guest
+# boots with oops=panic) or SMP_CALL_LOCKUP (every CPU stuck, the guest goes
+# silent). The host must end the run within seconds, not at TIMEOUT.
+inject_death() {
+	case "${MOVOPS_INJECT:-}" in
+	oops) what=BUG ;;
+	hang) what=SMP_CALL_LOCKUP ;;
+	*) return 0 ;;
+	esac
+	ktap_diag "movops-inject: LKDTM $what"
+	sleep 1		# let the line reach the host first
+	echo "$what" > /sys/kernel/debug/provoke-crash/DIRECT
+	ktap_fail "inject_$MOVOPS_INJECT" "LKDTM $what returned: the kernel is still alive"
+}
 
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
+	ktap_diag "movops-phase: movops"
 	memfree_before=$(free_kb)
 	if [ ! -f "$MODDIR/movops.ko" ]; then
 		ktap_fail movops_load "no movops.ko in $MODDIR"
@@ -197,7 +228,9 @@ scenario_kunit() {
 	if err=$(rmmod movops_kunit 2>&1); then :; else ktap_fail movops_kunit_unload "rmmod: $err"; fi
 }
 
+inject_death
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
+	ktap_diag "movops-phase: kunit"
 	run_t0=$(now_ms)
 	scenario_kunit
 	record guest_kunit_ms "$(($(now_ms) - run_t0))"
@@ -210,6 +243,7 @@ fi
 # Stress mode and the debugfs fuzzer (make stress, make fuzz): only on request.
 for s in stress fuzz; do
 	[ "$MOVOPS_ONLY" = "$s" ] && [ -f "$MODDIR/$s.sh" ] || continue
+	ktap_diag "movops-phase: $s"
 	. "$MODDIR/$s.sh" && "scenario_$s"
 done
 

@@ -1,0 +1,62 @@
+"""vm.py's Watch: a dead kernel ends the run within seconds (an oops, a
+panic, a stall on the console; or silence once the heartbeat started),
+a WARNING or a slow but living guest does not."""
+import unittest
+
+import vm
+
+
+def feed(w, t, text):
+    w.feed(text.encode() + b'\n', t)
+
+
+class Watch(unittest.TestCase):
+    def test_oops_ends_the_run_after_the_grace(self):
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 5.1')
+        feed(w, 2, '[   12.5] Oops: invalid opcode: 0000 [#1] SMP')
+        self.assertIsNone(w.verdict(2 + vm.FATAL_GRACE_S - 0.1))
+        self.assertEqual(w.verdict(2 + vm.FATAL_GRACE_S),
+                         'kernel died: oops: [   12.5] Oops: invalid opcode: 0000 [#1] SMP')
+
+    def test_fatal_kinds(self):
+        for line in ('kernel BUG at drivers/misc/lkdtm/bugs.c:101!',
+                     'Kernel panic - not syncing: Fatal exception',
+                     'BUG: kernel NULL pointer dereference, address: 0000000000000008',
+                     'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:',
+                     'watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:1]',
+                     'general protection fault, probably for non-canonical address'):
+            w = vm.Watch(0, 20)
+            feed(w, 1, line)
+            self.assertTrue(w.verdict(10), line)
+
+    def test_warnings_and_reports_do_not_end_the_run(self):
+        w = vm.Watch(0, 20)
+        for i, line in enumerate(('WARNING: CPU: 1 PID: 7 at mm/migrate.c:100 f+0x1/0x2',
+                                  'BUG: KASAN: use-after-free in zs_page_migrate+0x10/0x20',
+                                  'BUG: Bad page state in process sh  pfn:10001d',
+                                  'movops-alive 3.0', 'ok 1 movops_load')):
+            feed(w, i, line)
+        self.assertIsNone(w.verdict(10))
+
+    def test_silence_after_the_heartbeat(self):
+        w = vm.Watch(0, 20)
+        # A silent boot is left to TIMEOUT: no heartbeat yet.
+        self.assertIsNone(w.verdict(100))
+        feed(w, 101, 'movops-alive 5.0')
+        w.output(110)                       # KTAP output counts too
+        self.assertIsNone(w.verdict(129.9))
+        self.assertIn('guest hung: no console or KTAP output for 20s', w.verdict(130))
+        w.silence = 0
+        self.assertIsNone(w.verdict(1000))
+
+    def test_lines_split_across_reads(self):
+        w = vm.Watch(0, 20)
+        w.feed(b'Kernel pa', 1)
+        w.feed(b'nic - not syncing: Fatal exception\n', 2)
+        self.assertEqual(w.fatal[1], 'panic')
+        self.assertTrue(w.verdict(5))
+
+
+if __name__ == '__main__':
+    unittest.main()
