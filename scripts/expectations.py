@@ -17,6 +17,7 @@ prints the facts and every entry that applies to them.
 """
 import argparse
 import fnmatch
+import glob
 import os
 import re
 import sys
@@ -204,13 +205,32 @@ class Judgement:
         self.xfail = []             # (name, entry)
         self.fixed = []             # (name, entry): passed thanks to a patch
 
+    def report(self):
+        """Lines for the run's output: what passed by a rule, and the notes."""
+        return ([f'XFAIL {n} ({e.where}): {e.reason}' for n, e in self.xfail] +
+                [f'{n} passed, fixed by {e.fixed_by} ({e.where})' for n, e in self.fixed] +
+                [f'note: {note}' for note in self.notes])
 
-def judge(cases, f, known, skips, patches=(), expect_fail=()):
+
+def kunit_suites(src=os.path.join(os.path.dirname(HERE), 'kunit')):
+    """{suite name: number of cases} from the KUnit sources in SRC."""
+    suites = {}
+    for path in sorted(glob.glob(os.path.join(src or '', '*.c'))):
+        with open(path, errors='replace') as f:
+            text = f.read()
+        cases = len(re.findall(r'^\s*KUNIT_CASE\w*\(', text, re.M))
+        for name in re.findall(r'\.name\s*=\s*"(\w+)"', text):
+            suites[name] = cases
+    return suites
+
+
+def judge(cases, f, known, skips, patches=(), expect_fail=(), suites=()):
     """Judge leaf cases against the lists. KNOWN and SKIPS are entries (all of
     them: judge picks those whose WHEN holds for facts F); SKIPS None: no
     list of expected skips, a skip with a reason is not judged. PATCHES: names of
     the patches the kernel was built with. EXPECT_FAIL: names an injection
-    makes fail (they must fail, with any message)."""
+    makes fail (they must fail, with any message). SUITES: names of the
+    KUnit suites; one reported as a single skipped result skipped whole."""
     j = Judgement()
     patches = {os.path.basename(p) for p in patches if p}
     known = [e for e in known if applies(e, f)]
@@ -281,14 +301,17 @@ def judge(cases, f, known, skips, patches=(), expect_fail=()):
         what = ', '.join(f'{c.name} {c.status}' for c in ran[:3]) or 'did not run'
         j.notes.append(f'expected skip did not happen ({e.where}: {e.test}): {what}')
     # A suite in which every case skipped tested nothing.
-    suites = {}
+    groups = {}
     for c in cases:
         suite = c.name.split('.', 1)[0] if '.' in c.name else ''
-        suites.setdefault(suite, []).append(c.status)
-    for suite, st in sorted(suites.items()):
+        groups.setdefault(suite, []).append(c.status)
+    for suite, st in sorted(groups.items()):
         if st and all(s == 'skip' for s in st):
             j.reasons.append(f'every case of {suite or "the runner"} skipped '
                              f'({len(st)}): nothing was tested')
+    for c in cases:
+        if c.name in suites and c.status == 'skip':
+            j.reasons.append(f'KUnit suite {c.name} skipped as a whole: nothing was tested')
     if not cases:
         j.reasons.append('no test ran')
     return j

@@ -80,14 +80,11 @@ def main(argv):
         reasons = [f'no kunit.py results: {e}']
         j = expectations.Judgement()
     if cases is not None:
-        j = expectations.judge(cases, facts, known, skips, patches)
+        j = expectations.judge(cases, facts, known, skips, patches,
+                               suites=expectations.kunit_suites())
         reasons = j.reasons
-    for name, e in j.xfail:
-        print(f'movops: kunit.py: XFAIL {name} ({e.where}): {e.reason}')
-    for name, e in j.fixed:
-        print(f'movops: kunit.py: {name} passed, fixed by {e.fixed_by} ({e.where})')
-    for note in j.notes:
-        print(f'movops: kunit.py: note: {note}')
+    for line in j.report():
+        print(f'movops: kunit.py: {line}')
     for r in reasons:
         print(f'movops: kunit.py: {r}', file=sys.stderr)
     cases = cases or []

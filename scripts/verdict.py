@@ -11,10 +11,8 @@ printed and the guest ended by itself. With --expect-fail, the named tests
 must fail and every other must pass. docs/verdicts.md has the rules.
 """
 import argparse
-import glob
 import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -58,18 +56,6 @@ def counters_of(report_lines):
     return out
 
 
-def kunit_suites(src):
-    """{suite name: number of cases} from the KUnit sources in SRC."""
-    suites = {}
-    for path in sorted(glob.glob(os.path.join(src or '', '*.c'))):
-        with open(path, errors='replace') as f:
-            text = f.read()
-        cases = len(re.findall(r'^\s*KUNIT_CASE\w*\(', text, re.M))
-        for name in re.findall(r'\.name\s*=\s*"(\w+)"', text):
-            suites[name] = cases
-    return suites
-
-
 def not_run(stream, rep, suites):
     """What the runner meant to run and never reached, from its
     '# movops-plan:' and '# movops-phase:' lines; [] when it told nothing."""
@@ -106,13 +92,14 @@ def cases_of(rep):
 
 
 def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patches=(),
-          missing=()):
+          missing=(), suites=()):
     """(reasons the run failed (empty: it passed), expectations.Judgement).
     MISSING: what the runner never reached (not_run()), shown when the guest
     did not finish."""
     facts = facts or expectations.facts()
     ended = vm.get('ended')
-    j = expectations.judge(cases_of(rep), facts, known, skips, patches, set(expect_fail))
+    j = expectations.judge(cases_of(rep), facts, known, skips, patches, set(expect_fail),
+                           suites)
     if ended and ended != 'poweroff':
         # The guest did not finish: that is the cause, and whatever KTAP is
         # missing follows from it. Splats say why, so they stay; so do the
@@ -171,8 +158,10 @@ def main():
     skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
     patches = [p for p in args.patches.replace(',', ' ').split() if p]
     expect_fail = {n for n in args.expect_fail.split(',') if n}
-    missing = not_run(stream, rep, kunit_suites(args.kunit_src))
-    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches, missing)
+    suites = expectations.kunit_suites(args.kunit_src)
+    missing = not_run(stream, rep, suites)
+    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches, missing,
+                       suites)
     verdict = 'pass' if not reasons else 'fail'
 
     os.makedirs(args.out, exist_ok=True)
@@ -219,7 +208,7 @@ def main():
     print(f'movops {args.kver}: {"test":<{width}}  result')
     for name, t in flat:
         mark = j.marks.get(name) or {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}[t.status]
-        extra = f'  {t.directive}' if t.status == 'skip' else ''
+        extra = f'  {expectations.skip_reason(t.directive)}' if t.status == 'skip' else ''
         print(f'  {name:<{width}}  {mark}{extra}')
     s = result['summary']
     if phases:
@@ -239,12 +228,8 @@ def main():
             print('---')
     else:
         print(f'movops {args.kver}: PASS')
-    for name, e in j.xfail:
-        print(f'  known kernel failure {name} ({e.where}): {e.reason}')
-    for name, e in j.fixed:
-        print(f'  fixed by {e.fixed_by}: {name} passed ({e.where})')
-    for note in j.notes:
-        print(f'  note: {note}')
+    for line in j.report():
+        print(f'  {line}')
     # The closing line counts as summary.py does: a known kernel failure
     # that failed (XFAIL) or an injected one that failed is not a failure.
     xfail = len(j.xfail)

@@ -237,6 +237,17 @@ ok 3 movops_zs
         j = self.judge(text, skips=skips, known=[])
         self.assertEqual(j.reasons, ['every case of movops_zs skipped (2): nothing was tested'])
 
+    def test_a_suite_skipped_whole_fails(self):
+        text = 'KTAP version 1\nok 1 load\nok 2 movops_zs # SKIP no zsmalloc\n1..2\n'
+        skips = [ex.Entry(['*'], 'movops_zs', {}, 'r', 's:1')]
+        j = ex.judge(cases(text), self.facts, [], skips, suites={'movops_zs': 2})
+        self.assertEqual(j.reasons, ['KUnit suite movops_zs skipped as a whole: nothing was tested'])
+
+    def test_suites_come_from_the_sources(self):
+        suites = ex.kunit_suites()
+        self.assertIn('movops_balloon', suites)
+        self.assertGreater(suites['movops_balloon'], 5)
+
     def test_without_a_list_skips_are_not_judged(self):
         j = ex.judge(cases(self.SKIPPY), self.facts, [], None)
         self.assertEqual(j.reasons, [])

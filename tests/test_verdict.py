@@ -126,6 +126,46 @@ class Verdict(unittest.TestCase):
                       'no kprobes', res['reasons'])
         self.assertRegex(out, r'b\s+SKIP \(unexpected\)')
 
+    ENOENT = 'movops_balloon.balloon_enoent_balloon_pages_stat'
+    KNOWN = ('* ' + ENOENT + ' match="NR_BALLOON_PAGES still counts the page deflated by -ENOENT"'
+             ' {fixed}the NR_BALLOON_PAGES bug\n')
+
+    def full(self, ktap='full-pass-runner.ktap', fixed='', **kw):
+        return self.verdict(data('full-pass-console.log'), data(ktap),
+                            known=self.KNOWN.format(fixed=fixed), **kw)
+
+    def test_recorded_known_failure_is_xfail(self):
+        rc, res, out, _ = self.full()
+        self.assertEqual(rc, 0, res['reasons'])
+        self.assertEqual([x['name'] for x in res['xfail']], [self.ENOENT])
+        self.assertRegex(out, self.ENOENT + r'\s+XFAIL')
+
+    def test_recorded_known_failure_with_the_repository_lists(self):
+        rc, res, _, _ = self.verdict(data('full-pass-console.log'),
+                                     data('full-pass-runner.ktap'),
+                                     extra=['--skips', os.path.join(DATA, 'no-such-list')])
+        # --kver test: no entry applies; the same log judged as 7.3.4:
+        self.assertIn(f'{self.ENOENT} failed', res['reasons'])
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, '.config')
+            with open(cfg, 'w') as f:
+                f.write('# Linux/x86_64 7.3.4 Kernel Configuration\nCONFIG_X86_64=y\n')
+            rc, res, _, _ = self.verdict(data('full-pass-console.log'),
+                                         data('full-pass-runner.ktap'), extra=['--config', cfg])
+            self.assertEqual(rc, 0, res['reasons'])
+            self.assertEqual(res['facts']['kver'], '7.3.4')
+
+    def test_known_failure_fixed_by_a_patch_must_pass(self):
+        rc, res, _, _ = self.full(fixed='fixed-by=0001-mm-balloon-fix.patch ',
+                                  extra=['--patches', 'patches/0001-mm-balloon-fix.patch'])
+        self.assertEqual(rc, 1)
+        self.assertEqual(res['xfail'], [])
+        self.assertTrue(any('carries 0001-mm-balloon-fix.patch' in r for r in res['reasons']),
+                        res['reasons'])
+        # Without the patch in the run, the entry is the known failure still.
+        rc, res, _, _ = self.full(fixed='fixed-by=0001-mm-balloon-fix.patch ')
+        self.assertEqual(rc, 0, res['reasons'])
+
     def test_nothing_ran(self):
         rc, res, _, _ = self.verdict(data('pass-console.log'),
                                      ktap_text='KTAP version 1\n1..0\n# movops-done failed=0\n')
