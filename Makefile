@@ -70,7 +70,7 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage warm-check shell inject-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage warm-check shell inject-check dead-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -138,6 +138,18 @@ verdict:
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
 	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(RTAG)-inject-$(MOVOPS_INJECT)
+
+# Tests of the test for a dead kernel (docs/verdicts.md): the runner makes
+# the kernel oops (LKDTM BUG) or lock up every CPU (LKDTM SMP_CALL_LOCKUP)
+# half way; each run must FAIL by itself within DEAD_BUDGET_S of QEMU's
+# start, naming the splat and what was not run, and leave no QEMU behind.
+DEAD_BUDGET_S ?= 60
+dead-check:
+	@rc=0; for k in oops hang; do \
+		$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=$$k; \
+		python3 scripts/dead_check.py --kind $$k --budget $(DEAD_BUDGET_S) \
+			"$(BUILD)/results/$(RTAG)-inject-$$k" || rc=1; \
+	done; exit $$rc
 
 # Stress mode and the debugfs fuzzer: one VM run each, results of their own.
 stress fuzz: export MOVOPS_STRESS_SECONDS := $(STRESS_SECONDS)

@@ -340,6 +340,7 @@ def main():
         if args.interactive:
             proc.wait()
             return proc.returncode
+        record['qemu_pid'] = proc.pid
         deadline = start + args.timeout
         first_ktap = None
         total_mib = parse_size(args.mem) + parse_size(args.dimm)
