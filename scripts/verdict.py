@@ -188,6 +188,7 @@ def main():
         'expect_fail': sorted(expect_fail),
         'xfail': [{'name': n, 'match': e.match, 'reason': e.reason, 'entry': e.where}
                   for n, e in j.xfail],
+        'known_failures': {n: e.reason for n, e in j.xfail},
         'fixed': [{'name': n, 'fixed_by': e.fixed_by, 'entry': e.where} for n, e in j.fixed],
         'notes': j.notes,
         'summary': {s: sum(1 for _, t in flat if t.status == s)
