@@ -155,6 +155,20 @@ class Verdict(unittest.TestCase):
             self.assertEqual(rc, 0, res['reasons'])
             self.assertEqual(res['facts']['kver'], '7.3.4')
 
+    def test_recorded_broken_enoent_migration_is_a_real_failure(self):
+        # A real run with the -ENOENT migration broken (the test's driver
+        # answer turned to -EAGAIN in a scratch copy): the assertion one
+        # line before the known expectation fails.
+        rc, res, out, _ = self.verdict(data('enoent-broken-console.log'),
+                                       data('enoent-broken-runner.ktap'),
+                                       known=self.KNOWN.format(fixed=''))
+        self.assertEqual(rc, 1)
+        self.assertEqual(res['xfail'], [])
+        why = [r for r in res['reasons'] if r.startswith(self.ENOENT)]
+        self.assertEqual(len(why), 1, res['reasons'])
+        self.assertIn('failed, but not as the known failure', why[0])
+        self.assertIn('ASSERTION FAILED at kunit/balloon_test.c:242', why[0])
+
     def test_known_failure_fixed_by_a_patch_must_pass(self):
         rc, res, _, _ = self.full(fixed='fixed-by=0001-mm-balloon-fix.patch ',
                                   extra=['--patches', 'patches/0001-mm-balloon-fix.patch'])
