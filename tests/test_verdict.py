@@ -9,7 +9,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'test_data')
-VERDICT = os.path.join(os.path.dirname(HERE), 'scripts', 'verdict.py')
+TOP = os.path.dirname(HERE)
+VERDICT = os.path.join(TOP, 'scripts', 'verdict.py')
 
 
 def data(name):
@@ -130,9 +131,18 @@ class Verdict(unittest.TestCase):
     KNOWN = ('* ' + ENOENT + ' match="NR_BALLOON_PAGES still counts the page deflated by -ENOENT"'
              ' {fixed}the NR_BALLOON_PAGES bug\n')
 
-    def full(self, ktap='full-pass-runner.ktap', fixed='', **kw):
-        return self.verdict(data('full-pass-console.log'), data(ktap),
-                            known=self.KNOWN.format(fixed=fixed), **kw)
+    CONFIG_734 = '# Linux/x86_64 7.3.4 Kernel Configuration\nCONFIG_X86_64=y\n'
+
+    def full(self, ktap='full-pass-runner.ktap', fixed='', extra=(), **kw):
+        """The recorded 7.3.4 run, judged as 7.3.4 (a .config saying so) by
+        the repository's expected skips and the given known failure."""
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, '.config')
+            with open(cfg, 'w') as f:
+                f.write(self.CONFIG_734)
+            return self.verdict(data('full-pass-console.log'), data(ktap),
+                                known=self.KNOWN.format(fixed=fixed),
+                                extra=['--config', cfg] + list(extra), **kw)
 
     def test_recorded_known_failure_is_xfail(self):
         rc, res, out, _ = self.full()
@@ -149,11 +159,25 @@ class Verdict(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             cfg = os.path.join(d, '.config')
             with open(cfg, 'w') as f:
-                f.write('# Linux/x86_64 7.3.4 Kernel Configuration\nCONFIG_X86_64=y\n')
+                f.write(self.CONFIG_734)
             rc, res, _, _ = self.verdict(data('full-pass-console.log'),
                                          data('full-pass-runner.ktap'), extra=['--config', cfg])
             self.assertEqual(rc, 0, res['reasons'])
             self.assertEqual(res['facts']['kver'], '7.3.4')
+            # Every skip of that run is listed; without one entry the run is
+            # red, naming the skip.
+            with open(os.path.join(TOP, 'scripts', 'expected-skips.txt')) as f:
+                lines = f.read().splitlines(True)
+            cut = os.path.join(d, 'skips.txt')
+            with open(cut, 'w') as f:
+                f.writelines(l for l in lines if not l.startswith('!CONFIG_DEBUG_KMEMLEAK '))
+            rc, res, out, _ = self.verdict(data('full-pass-console.log'),
+                                           data('full-pass-runner.ktap'),
+                                           extra=['--config', cfg, '--skips', cut])
+            self.assertEqual(rc, 1)
+            self.assertEqual(res['reasons'], [
+                'kmemleak_clean skipped, and no entry of expected-skips.txt expects it here: '
+                'no /sys/kernel/debug/kmemleak (CONFIG_DEBUG_KMEMLEAK: FLAVOR=debug)'])
 
     def test_recorded_broken_enoent_migration_is_a_real_failure(self):
         # A real run with the -ENOENT migration broken (the test's driver
