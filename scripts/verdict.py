@@ -218,8 +218,16 @@ def main():
         print(f'movops {args.kver}: FAIL')
         for r in reasons:
             print(f'  - {r}')
+        first = next((n for n, kind, text in found if splats.fatal(kind, text)), None)
+        tail_from = max(0, len(console) - TAIL)
+        if first is not None and first - 1 < tail_from:
+            # The splat that killed the kernel, when the tail does not show
+            # its start.
+            print(f'--- the fatal splat, console line {first} ---')
+            for line in console[first - 1:min(first - 1 + TAIL, tail_from)]:
+                print('  ' + line.replace('\r', ''))
         print(f'--- last {TAIL} console lines ({args.console}) ---')
-        for line in [l for l in console if 'movops-alive' not in l][-TAIL:]:
+        for line in [l for l in console[tail_from:] if 'movops-alive' not in l]:
             print('  ' + line.replace('\r', ''))
         print('---')
         if vm.get('qemu_stderr'):
