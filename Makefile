@@ -48,16 +48,34 @@ STRESS_PHASES    ?= cap main unload $(if $(filter debug,$(FLAVOR)),,pressure )fa
 FUZZ_INPUTS      ?= 1000
 export KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_owner=on no5lvl)
 
+# PATCHES="file-or-dir ...": run on a variant, the Debian tree with these
+# patches applied, built incrementally from a copy of the pristine build and
+# cached by a hash of the patches (docs/variants.md). VTAG names it (p + hash);
+# every make of the variant runs in its mount namespace ($(KNS)). The patch
+# file names reach the verdict as MOVOPS_PATCH_NAMES.
+PATCHES ?=
+ifneq ($(strip $(PATCHES)),)
+VTAG := $(shell scripts/variant.sh tag $(PATCHES))
+ifeq ($(VTAG),)
+$(error PATCHES=$(PATCHES): no patch found (see above))
+endif
+export MOVOPS_PATCH_NAMES := $(notdir $(shell scripts/variant.sh files $(PATCHES)))
+endif
+VSUF    := $(if $(VTAG),-$(VTAG))
+KNS      = $(if $(VTAG),scripts/variant.sh exec $(KERNEL))
+export PATCHES
+
 BUILD   := $(CURDIR)/build
-# Results per version; a flavour other than default gets its own directory.
-RTAG    := $(KVER)$(if $(filter-out default,$(FLAVOR)),-$(FLAVOR))
+# Results per version; a flavour other than default, and a variant, get their
+# own directory.
+RTAG    := $(KVER)$(if $(filter-out default,$(FLAVOR)),-$(FLAVOR))$(VSUF)
 RESULTS ?= $(BUILD)/results/$(RTAG)
-KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)
+KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)$(VSUF)
 KDIR    ?= $(KERNEL)
-INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR).cpio.gz
+INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR)$(VSUF).cpio.gz
 # Modules build in a copy of their sources per version and flavour (6.12 and
 # 7.3 leave different objects behind); the .ko files are found there.
-MOD_SRC ?= $(BUILD)/src-$(KVER)-$(FLAVOR)
+MOD_SRC ?= $(BUILD)/src-$(KVER)-$(FLAVOR)$(VSUF)
 export KO_DIR := $(MOD_SRC)
 KERNEL_IMAGE ?= $(KERNEL)/arch/x86/boot/bzImage
 QEMU    ?= qemu-system-x86_64
@@ -70,7 +88,8 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage warm-check shell inject-check dead-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall clean distclean
+	bench coverage warm-check shell inject-check dead-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall \
+	mutants mutants-list clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -100,6 +119,7 @@ test tests:
 
 setup:
 	@$(PHASE) setup scripts/setup-host.sh
+	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/setup-host.sh patch)
 
 # A run starts from an empty results directory: nothing stale can pass.
 phases-reset:
@@ -115,7 +135,7 @@ kernel: setup
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/sync-src.sh $(MOD_SRC)
-	$(MAKE) -C $(KDIR) M=$(MOD_SRC) modules
+	$(KNS) $(MAKE) -C $(KDIR) M=$(MOD_SRC) modules
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
@@ -161,7 +181,7 @@ stress fuzz: export MOVOPS_STRESS_PHASES := $(STRESS_PHASES)
 stress fuzz: export MOVOPS_FUZZ_INPUTS := $(FUZZ_INPUTS)
 stress fuzz:
 	@$(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
-		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)-$@) \
+		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)$(VSUF)-$@) \
 		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900))
 
 # KCIDB report data (schema v5) of each target's last run, next to its
@@ -191,7 +211,7 @@ matrix:
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.
 lint: kernel
-	@$(PHASE) lint scripts/lint.sh $(KERNEL)
+	@$(PHASE) lint $(KNS) scripts/lint.sh $(KERNEL)
 
 # The KUnit suite through the tree's kunit.py, on the same kernel build.
 kunit: setup
@@ -248,6 +268,21 @@ WARM_BUDGET_S ?= 15
 warm-check:
 	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
 		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
+
+# make mutants: each mutant of scripts/mutants/ (a small bug in mm/) applied
+# in turn to one kernel variant, an incremental build, the VM run stopped at
+# the first named failure; the table in build/results/mutants.md
+# (docs/mutants.md). MUTANTS='a b' runs a subset; MUTANTS_LOCK=FILE is taken
+# around each mutant (a machine shared with other heavy jobs).
+MUTANTS ?=
+MUTANTS_LOCK ?=
+MUTANTS_TIMEOUT ?= 240
+mutants: setup
+	@python3 scripts/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) \
+		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK)) $(MUTANTS)
+
+mutants-list:
+	@python3 scripts/mutants.py --list
 
 # Paths quoted: a clone in a folder whose name has a space must not take a
 # sibling with it (tests/test_host_fixes.py).

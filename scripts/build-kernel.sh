@@ -21,13 +21,36 @@ frags="$TOP/scripts/kconfig/base.config $TOP/scripts/kconfig/$KVER.config"
 [ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
 
 OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id
-mkdir -p "$OBJ" "$BUILD"
+# PATCHES (docs/variants.md): a variant of that build. Its tree and build
+# directory are copies of the pristine ones, in $VDIR, and every make runs
+# in a mount namespace where they sit over the pristine paths
+# (scripts/variant.sh exec): only what the patches touch is rebuilt.
+# DIR is where the build lives, OBJ the path make sees.
+DIR=$OBJ
+VTAG=
+if [ -n "${PATCHES:-}" ]; then
+	[ -z "${MOVOPS_VARIANT_NS:-}" ] || die "build-kernel.sh runs outside a variant's namespace"
+	[ -z "${KSRC:-}" ] || die "PATCHES applies to the Debian tree, not to KSRC"
+	VTAG=$("$TOP/scripts/variant.sh" tag $PATCHES)
+	# The pristine build first: the variant starts as its copy.
+	PATCHES= MOVOPS_LOCKED= "$0" > /dev/null
+	VDIR=$MOVOPS_CACHE/variant/$KVER-$FLAVOR-$id-${MOVOPS_VARIANT_NAME:-$VTAG}
+	DIR=$VDIR/obj
+	mkdir -p "$(dirname "$VDIR")"
+fi
+mkdir -p "$DIR" "$BUILD"
 # One configure-and-build at a time per build directory (two clones, or a
 # 'make run' beside a 'make kunit', share it). A caller that holds the lock
 # already (kunit-run.sh, around kunit.py) says so with MOVOPS_LOCKED=1.
 if [ -z "${MOVOPS_LOCKED:-}" ]; then
-	exec 9> "$OBJ.lock"
+	exec 9> "$DIR.lock"
 	flock 9
+fi
+if [ -n "$VTAG" ]; then
+	"$TOP/scripts/variant.sh" seed "$VDIR" "$SRC" "$OBJ"
+	# shellcheck disable=SC2086 # PATCHES: a list of paths
+	"$TOP/scripts/variant.sh" apply "$VDIR" $PATCHES
+	"$TOP/scripts/variant.sh" files $PATCHES | xargs -n1 basename > "$VDIR/patches.txt"
 fi
 
 
@@ -37,7 +60,12 @@ fi
 # (and the module/ headers it includes), synced under the lock, not at the
 # clone itself: two clones can never mix. A KSRC tree is hooked only by
 # 'make kunit-install', and then at that clone's kunit/.
-if [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
+# A variant's tree is hooked at this clone's own synced suite.
+if [ -n "$VTAG" ]; then
+	hook=$BUILD/variant-hook/$KVER-$id
+	"$TOP/scripts/sync-src.sh" "$hook"
+	"$TOP/scripts/kunit-hook.sh" install "$VDIR/src" "$hook/kunit"
+elif [ -z "${KSRC:-}" ] && [ -f "$TOP/kunit/Kconfig" ]; then
 	hook=$MOVOPS_CACHE/hook/$KVER-$id
 	"$TOP/scripts/sync-src.sh" "$hook"
 	"$TOP/scripts/kunit-hook.sh" install "$SRC" "$hook/kunit"
@@ -52,34 +80,38 @@ for f in $frags; do
 	[ -f "$f" ] || die "no config fragment $f (KVER=$KVER FLAVOR=$FLAVOR)"
 done
 kmake() {
-	make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
+	if [ -n "$VTAG" ]; then
+		"$TOP/scripts/variant.sh" exec "$VDIR" make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
+	else
+		make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
+	fi
 }
 
 # Configure: only when the fragments changed.
 t=$(now)
 t_config=
 want=$(cat $frags)
-if [ ! -f "$OBJ/.config" ] || [ "$want" != "$(cat "$OBJ/.movops-fragments" 2>/dev/null)" ]; then
-	echo "movops: configuring $KVER ($FLAVOR) in $OBJ" >&2
-	printf '%s\n' "$want" > "$OBJ/.config"
+if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/dev/null)" ]; then
+	echo "movops: configuring $KVER ($FLAVOR${VTAG:+, variant $VTAG}) in $DIR" >&2
+	printf '%s\n' "$want" > "$DIR/.config"
 	kmake -s olddefconfig >&2
-	rm -f "$OBJ/.movops-built"
-	printf '%s\n' "$want" > "$OBJ/.movops-fragments"
+	rm -f "$DIR/.movops-built"
+	printf '%s\n' "$want" > "$DIR/.movops-fragments"
 	t_config=$(since "$t")
 fi
-python3 "$TOP/scripts/kconfig_check.py" "$OBJ/.config" $frags
+python3 "$TOP/scripts/kconfig_check.py" "$DIR/.config" $frags
 
-stamp="$id $(cksum < "$OBJ/.config")"
-if [ -n "${KSRC:-}" ] || [ "$stamp" != "$(cat "$OBJ/.movops-built" 2>/dev/null)" ] ||
-   [ ! -f "$OBJ/arch/x86/boot/bzImage" ]; then
-	echo "movops: building kernel $KVER ($FLAVOR), make -j$(nproc)" >&2
+stamp="$id $(cksum < "$DIR/.config")${VTAG:+ $(cat "$VDIR/applied" | cut -d" " -f1 | tr "\n" " ")}"
+if [ -n "${KSRC:-}" ] || [ "$stamp" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
+   [ ! -f "$DIR/arch/x86/boot/bzImage" ]; then
+	echo "movops: building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG}), make -j$(nproc)" >&2
 	t=$(now)
 	kmake -s -j"$(nproc)" all >&2
-	printf '%s\n' "$stamp" > "$OBJ/.movops-built"
+	printf '%s\n' "$stamp" > "$DIR/.movops-built"
 	# What the last real configure and build of this directory took, for
 	# results.json (a run that reuses the build shows its own ~0 s 'kernel').
 	printf 'fetch %s\nconfig %s\nbuild %s\n' "$t_fetch" "${t_config:-0}" "$(since "$t")" \
-		> "$OBJ/.movops-timings"
+		> "$DIR/.movops-timings"
 fi
-ln -sfn "$OBJ" "$BUILD/kernel-$KVER-$FLAVOR"
-echo "$OBJ"
+ln -sfn "$DIR" "$BUILD/kernel-$KVER-$FLAVOR${VTAG:+-$VTAG}"
+echo "$DIR"

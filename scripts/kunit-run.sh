@@ -7,6 +7,14 @@ SRC=$("$TOP/scripts/fetch-kernel.sh")
 "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null ||
 	die "the KUnit suite is not hooked into $SRC: run 'make kunit-install KSRC=$SRC' first"
 OBJ=$("$TOP/scripts/build-kernel.sh")
+# A variant (PATCHES): kunit.py and its make run in the variant's mount
+# namespace, on the pristine build path (scripts/variant.sh).
+ns= bdir=$OBJ
+if [ -n "${PATCHES:-}" ]; then
+	vdir=${OBJ%/obj}
+	ns="$TOP/scripts/variant.sh exec $vdir"
+	bdir=$(sed -n 's/^OBJ=//p' "$vdir/paths")
+fi
 
 accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
 	--accel "${ACCEL:-auto}" --probe-cache "$MOVOPS_CACHE/accel.json" --probe-only)
@@ -29,11 +37,11 @@ rm -f "$RESULTS/kunit.json" "$RESULTS/kunit-verdict.json" "$RESULTS/kunit-consol
 # kunit.py runs its own make in the shared build directory: under the build
 # lock, after build-kernel.sh has synced this clone's suite into the hook
 # again, so another clone's build cannot slip in between.
-# shellcheck disable=SC2086 # $frags and $kargs: one word per option
+# shellcheck disable=SC2086 # $ns, $frags and $kargs: one word per option
 PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 flock "$OBJ.lock" sh -c \
 	'"$1/scripts/build-kernel.sh" > /dev/null && shift && exec "$@"' sh "$TOP" \
-	python3 "$SRC/tools/testing/kunit/kunit.py" run \
-	--build_dir="$OBJ" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
+	$ns python3 "$SRC/tools/testing/kunit/kunit.py" run \
+	--build_dir="$bdir" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
 	$frags --kunitconfig="$TOP/kunit/.kunitconfig" $kargs \
 	--jobs="$(nproc)" --timeout="${TIMEOUT:-300}" \
 	--json="$RESULTS/kunit.json" $junit \

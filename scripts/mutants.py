@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""make mutants: run the suite on each mutant of the kernel, one at a time.
+
+Each mutant (scripts/mutants/NAME.patch: a small deliberate bug in mm/) is
+applied to one variant of the Debian tree (scripts/variant.sh; applying the
+next mutant undoes the last one, and the build is incremental), and the VM
+run (`make run`, which also loads the KUnit suite) goes on it. The run is
+stopped as soon as a named check fails that is not a known kernel failure, or
+a few seconds after a kernel splat. A mutant is:
+
+  killed     a named check failed (the first one is shown)
+  crash      a splat (oops, BUG, warning, ...) came before any named check
+  timeout    the guest ran out of TIMEOUT with neither
+  SURVIVED   the run passed: a missing check, or an equivalent mutant
+  no-build   the mutant did not apply or compile (a catalogue bug)
+
+Usage: mutants.py [--lock FILE] [--timeout S] [NAME...]
+Writes the table to stdout and to build/results/mutants.md (and .json).
+"""
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'scripts'))
+import known_failures  # noqa: E402
+import splats  # noqa: E402
+
+CATALOGUE = os.path.join(TOP, 'scripts', 'mutants')
+SPLAT_GRACE_S = 5
+KTAP_LINE = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)')
+SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
+
+
+def catalogue():
+    """{name: (file it mutates, what)} for every patch of the catalogue."""
+    out = {}
+    for f in sorted(os.listdir(CATALOGUE)):
+        if not f.endswith('.patch'):
+            continue
+        what, path = '', ''
+        with open(os.path.join(CATALOGUE, f)) as p:
+            for line in p:
+                if line.startswith('What: '):
+                    what = line[6:].strip()
+                elif line.startswith('+++ b/'):
+                    path = line[6:].split()[0]
+                    break
+        out[f[:-6]] = (path, what)
+    return out
+
+
+def order(names, cat):
+    """Mutants of one file together (one file recompiled per step), headers
+    last (they rebuild nearly everything)."""
+    return sorted(names, key=lambda n: (not cat[n][0].endswith('.c'), cat[n][0], n))
+
+
+def first_failure(lines, known):
+    """The first failed named check of a KTAP stream that is not a known
+    kernel failure, as 'suite.case' or 'name'; None if there is none.
+    A suite's own summary line (after its nested cases) is not a check."""
+    stack = []          # (indent, name) of the open subtests
+    nested_seen = False
+    for line in lines:
+        m = SUBTEST.match(line)
+        if m:
+            indent = len(m.group(1))
+            stack = [s for s in stack if s[0] < indent] + [(indent, m.group(2))]
+            continue
+        m = KTAP_LINE.match(line)
+        if not m:
+            continue
+        indent, status, name = len(m.group(1)), m.group(2), m.group(3)
+        if indent == 0:
+            summary = nested_seen
+            nested_seen = False
+            stack = []
+            if status == 'not ok' and not summary and name not in known:
+                return name
+            continue
+        nested_seen = True
+        parents = [s[1] for s in stack if s[0] <= indent]
+        full = '.'.join(parents + [name])
+        if status == 'not ok' and full not in known:
+            return full
+    return None
+
+
+def read(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read().decode('utf-8', errors='replace').splitlines()
+    except OSError:
+        return []
+
+
+def run_one(name, args, env, results, known):
+    """Build and run one mutant; returns its record."""
+    rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0}
+    patch = os.path.join(CATALOGUE, name + '.patch')
+    os.makedirs(results, exist_ok=True)
+    mk = ['make', '--no-print-directory', '-C', TOP, f'PATCHES={patch}',
+          f'RESULTS={results}', f'TIMEOUT={args.timeout}',
+          f'MOD_SRC={args.build}/src-{args.kver}-mutants',
+          f'INITRD={args.build}/initramfs-{args.kver}-mutants.cpio.gz']
+    t0 = time.monotonic()
+    with open(os.path.join(results, 'build.log'), 'w') as log:
+        rc = subprocess.call(mk + ['kernel'], stdout=log, stderr=subprocess.STDOUT, env=env)
+    rec['build_s'] = round(time.monotonic() - t0, 1)
+    if rc:
+        rec['result'] = 'no-build'
+        rec['first'] = f'make kernel failed: {results}/build.log'
+        return rec
+    t1 = time.monotonic()
+    ktap = os.path.join(results, 'runner.ktap')
+    console = os.path.join(results, 'console.log')
+    for f in (ktap, console):
+        if os.path.exists(f):
+            os.unlink(f)
+    with open(os.path.join(results, 'run.log'), 'w') as log:
+        proc = subprocess.Popen(mk + ['run'], stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+        first = splat = None
+        splat_at = None
+        stopped = False
+        while proc.poll() is None:
+            time.sleep(0.5)
+            first = first or first_failure(read(ktap), known)
+            if splat is None:
+                found = splats.scan(read(console))
+                if found:
+                    splat = f'kernel {found[0][1]}: {found[0][2]}'
+                    splat_at = time.monotonic()
+            if first or (splat_at and time.monotonic() - splat_at >= SPLAT_GRACE_S):
+                os.killpg(proc.pid, signal.SIGTERM)
+                stopped = True
+                break
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    rec['run_s'] = round(time.monotonic() - t1, 1)
+    if not stopped:
+        first = first_failure(read(ktap), known)
+        found = splats.scan(read(console))
+        splat = splat or (f'kernel {found[0][1]}: {found[0][2]}' if found else None)
+    vm = {}
+    try:
+        with open(os.path.join(results, 'vm.json')) as f:
+            vm = json.load(f)
+    except (OSError, ValueError):
+        pass
+    verdict = {}
+    try:
+        with open(os.path.join(results, 'results.json')) as f:
+            verdict = json.load(f)
+    except (OSError, ValueError):
+        pass
+    if first:
+        rec['result'] = 'killed'
+        rec['first'] = first + (f' (after a {splat})' if splat else '')
+    elif splat:
+        rec['result'] = 'crash'
+        rec['first'] = splat
+    elif vm.get('ended') == 'timeout':
+        rec['result'] = 'timeout'
+        rec['first'] = f'no verdict within TIMEOUT={args.timeout}s'
+    elif not stopped and verdict.get('verdict') == 'pass' and proc.returncode == 0:
+        rec['result'] = 'SURVIVED'
+    else:
+        reasons = verdict.get('reasons') or [f'make run failed (exit {proc.returncode}), '
+                                             f'no named check: {results}/run.log']
+        rec['result'] = 'killed'
+        rec['first'] = reasons[0]
+    return rec
+
+
+def table(recs, cat):
+    out = ['| mutant | file | result | first named check that failed | build s | run s |',
+           '|---|---|---|---|---|---|']
+    for r in recs:
+        first = r['first'].replace('|', '\\|')[:160]
+        out.append(f"| {r['mutant']} | {cat[r['mutant']][0]} | {r['result']} | {first} "
+                   f"| {r['build_s']:.0f} | {r['run_s']:.0f} |")
+    counts = {}
+    for r in recs:
+        counts[r['result']] = counts.get(r['result'], 0) + 1
+    out.append('')
+    out.append(', '.join(f'{v} {k}' for k, v in sorted(counts.items())) +
+               f" of {len(recs)}; {sum(r['build_s'] + r['run_s'] for r in recs) / 60:.1f} min")
+    return '\n'.join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('names', nargs='*', help='mutants to run (default: the whole catalogue)')
+    ap.add_argument('--kver', default=os.environ.get('KVER', '7.3'))
+    ap.add_argument('--lock', default='', help='a lock file taken around each mutant')
+    ap.add_argument('--timeout', type=int, default=240, help='guest TIMEOUT per mutant')
+    ap.add_argument('--build', default=os.path.join(TOP, 'build'))
+    ap.add_argument('--list', action='store_true', help='list the catalogue and exit')
+    args = ap.parse_args()
+    cat = catalogue()
+    if args.list:
+        for n, (path, what) in sorted(cat.items()):
+            print(f'{n:32} {path:28} {what}')
+        return 0
+    names = args.names or list(cat)
+    unknown = [n for n in names if n not in cat]
+    if unknown:
+        print(f'movops: no such mutant: {" ".join(unknown)} (make mutants-list)', file=sys.stderr)
+        return 2
+    known = set(known_failures.load(args.kver))
+    env = dict(os.environ, MOVOPS_VARIANT_NAME='mutants', KVER=args.kver)
+    env.pop('PATCHES', None)
+    recs = []
+    out_md = os.path.join(args.build, 'results', 'mutants.md')
+    os.makedirs(os.path.dirname(out_md), exist_ok=True)
+    start = time.monotonic()
+    prev = None
+    for name in order(names, cat):
+        results = os.path.join(args.build, 'results', 'mutants', name)
+        # The modules' objects know nothing of a header the variant swaps
+        # back with its pristine (older) time: rebuild them around headers
+        # and at the start (the variant may hold any mutant).
+        if prev is None or not cat[prev][0].endswith('.c') or not cat[name][0].endswith('.c'):
+            shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
+        prev = name
+        lock = open(args.lock, 'a') if args.lock else None
+        if lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            rec = run_one(name, args, env, results, known)
+        finally:
+            if lock:
+                lock.close()
+        recs.append(rec)
+        print(f"movops: mutant {name}: {rec['result']} {rec['first']} "
+              f"(build {rec['build_s']:.0f} s, run {rec['run_s']:.0f} s)", flush=True)
+        with open(out_md, 'w') as f:
+            f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat) + '\n')
+        with open(out_md[:-3] + '.json', 'w') as f:
+            json.dump(recs, f, indent=1)
+    print(table(recs, cat))
+    print(f'movops: {len(recs)} mutants in {(time.monotonic() - start) / 60:.1f} min; table in {out_md}')
+    return 1 if any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
