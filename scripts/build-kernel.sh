@@ -31,9 +31,10 @@ VTAG=
 if [ -n "${PATCHES:-}" ]; then
 	[ -z "${MOVOPS_VARIANT_NS:-}" ] || die "build-kernel.sh runs outside a variant's namespace"
 	[ -z "${KSRC:-}" ] || die "PATCHES applies to the Debian tree, not to KSRC"
+	# shellcheck disable=SC2086 # PATCHES: a list of paths
 	VTAG=$("$TOP/scripts/variant.sh" tag $PATCHES)
 	# The pristine build first: the variant starts as its copy.
-	PATCHES= MOVOPS_LOCKED= "$0" > /dev/null
+	PATCHES='' MOVOPS_LOCKED='' "$0" > /dev/null
 	VDIR=$MOVOPS_CACHE/variant/$KVER-$FLAVOR-$id-${MOVOPS_VARIANT_NAME:-$VTAG}
 	DIR=$VDIR/obj
 	mkdir -p "$(dirname "$VDIR")"
@@ -50,6 +51,7 @@ if [ -n "$VTAG" ]; then
 	"$TOP/scripts/variant.sh" seed "$VDIR" "$SRC" "$OBJ"
 	# shellcheck disable=SC2086 # PATCHES: a list of paths
 	"$TOP/scripts/variant.sh" apply "$VDIR" $PATCHES
+	# shellcheck disable=SC2086
 	"$TOP/scripts/variant.sh" files $PATCHES | xargs -n1 basename > "$VDIR/patches.txt"
 fi
 
@@ -101,7 +103,7 @@ if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/de
 fi
 python3 "$TOP/scripts/kconfig_check.py" "$DIR/.config" $frags
 
-stamp="$id $(cksum < "$DIR/.config")${VTAG:+ $(cat "$VDIR/applied" | cut -d" " -f1 | tr "\n" " ")}"
+stamp="$id $(cksum < "$DIR/.config")${VTAG:+ $(cut -d" " -f1 < "$VDIR/applied" | tr "\n" " ")}"
 if [ -n "${KSRC:-}" ] || [ "$stamp" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
    [ ! -f "$DIR/arch/x86/boot/bzImage" ]; then
 	echo "movops: building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG}), make -j$(nproc)" >&2

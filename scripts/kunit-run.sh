@@ -9,7 +9,7 @@ SRC=$("$TOP/scripts/fetch-kernel.sh")
 OBJ=$("$TOP/scripts/build-kernel.sh")
 # A variant (PATCHES): kunit.py and its make run in the variant's mount
 # namespace, on the pristine build path (scripts/variant.sh).
-ns= bdir=$OBJ
+ns='' bdir=$OBJ
 if [ -n "${PATCHES:-}" ]; then
 	vdir=${OBJ%/obj}
 	ns="$TOP/scripts/variant.sh exec $vdir"

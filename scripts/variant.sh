@@ -128,7 +128,7 @@ apply)
 	printf '%s\n' "$new" > "$vdir/touched"
 	# Unlink every file to be patched from the pristine tree first.
 	echo "$new" | while read -r f; do
-		[ -n "$f" ] && [ -f "$vdir/src/$f" ] || continue
+		if [ -z "$f" ] || [ ! -f "$vdir/src/$f" ]; then continue; fi
 		cp -p "$vdir/src/$f" "$vdir/src/$f.movops-tmp"
 		mv "$vdir/src/$f.movops-tmp" "$vdir/src/$f"
 	done
