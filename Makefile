@@ -63,6 +63,8 @@ export MOVOPS_PATCH_NAMES := $(notdir $(shell scripts/variant.sh files $(PATCHES
 endif
 VSUF    := $(if $(VTAG),-$(VTAG))
 KNS      = $(if $(VTAG),scripts/variant.sh exec $(KERNEL))
+# The build directory as make must see it: a variant's is at the pristine path.
+KDIR_NS  = $(if $(VTAG),"$$(scripts/variant.sh obj $(KERNEL))",$(KDIR))
 export PATCHES
 
 BUILD   := $(CURDIR)/build
@@ -135,7 +137,7 @@ kernel: setup
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/sync-src.sh $(MOD_SRC)
-	$(KNS) $(MAKE) -C $(KDIR) M=$(MOD_SRC) modules
+	$(KNS) $(MAKE) -C $(KDIR_NS) M=$(MOD_SRC) modules
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
@@ -211,7 +213,7 @@ matrix:
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.
 lint: kernel
-	@$(PHASE) lint $(KNS) scripts/lint.sh $(KERNEL)
+	@$(PHASE) lint $(KNS) scripts/lint.sh $(KDIR_NS)
 
 # The KUnit suite through the tree's kunit.py, on the same kernel build.
 kunit: setup

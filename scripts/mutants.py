@@ -40,20 +40,23 @@ SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 
 
 def catalogue():
-    """{name: (file it mutates, what)} for every patch of the catalogue."""
+    """{name: (file it mutates, what, slow)} for every patch of the
+    catalogue. A slow one (a 'Slow:' line: a header) runs only when named."""
     out = {}
     for f in sorted(os.listdir(CATALOGUE)):
         if not f.endswith('.patch'):
             continue
-        what, path = '', ''
+        what, path, slow = '', '', False
         with open(os.path.join(CATALOGUE, f)) as p:
             for line in p:
                 if line.startswith('What: '):
                     what = line[6:].strip()
+                elif line.startswith('Slow: '):
+                    slow = True
                 elif line.startswith('+++ b/'):
                     path = line[6:].split()[0]
                     break
-        out[f[:-6]] = (path, what)
+        out[f[:-6]] = (path, what, slow)
     return out
 
 
@@ -211,10 +214,11 @@ def main():
     args = ap.parse_args()
     cat = catalogue()
     if args.list:
-        for n, (path, what) in sorted(cat.items()):
-            print(f'{n:32} {path:28} {what}')
+        for n, (path, what, slow) in sorted(cat.items()):
+            print(f'{n:32} {path:28} {"(slow) " if slow else ""}{what}')
         return 0
-    names = args.names or list(cat)
+    names = args.names or [n for n in cat if not cat[n][2]]
+    skipped = [n for n in cat if n not in names]
     unknown = [n for n in names if n not in cat]
     if unknown:
         print(f'movops: no such mutant: {" ".join(unknown)} (make mutants-list)', file=sys.stderr)
@@ -250,6 +254,11 @@ def main():
             f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat) + '\n')
         with open(out_md[:-3] + '.json', 'w') as f:
             json.dump(recs, f, indent=1)
+    if skipped and not args.names:
+        note = ('\nNot run (slow, run them by name): ' + ', '.join(skipped) + '\n')
+        with open(out_md, 'a') as f:
+            f.write(note)
+        print(note)
     print(table(recs, cat))
     print(f'movops: {len(recs)} mutants in {(time.monotonic() - start) / 60:.1f} min; table in {out_md}')
     return 1 if any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0

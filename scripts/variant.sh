@@ -10,6 +10,10 @@
 #   variant.sh apply VDIR PATCH...
 #                              make VDIR's tree the pristine one plus exactly
 #                              these patches (undoing what it had before)
+#   variant.sh obj VDIR|VDIR/obj
+#                              the build path make must be given inside the
+#                              namespace (the pristine one: never VDIR/obj,
+#                              whose generated Makefile would then be rewritten)
 #   variant.sh exec VDIR|VDIR/obj CMD...
 #                              run CMD in a private mount namespace where
 #                              VDIR/src and VDIR/obj sit over the pristine
@@ -139,12 +143,16 @@ apply)
 	done
 	printf '%s\n' "$want" > "$vdir/applied"
 	;;
-exec)
+obj|exec)
 	vdir=${1:?usage: variant.sh exec VDIR|VDIR/obj CMD...}
 	shift
 	# The build directory (or a link to it) stands for its variant.
 	[ -f "$vdir/paths" ] || ! [ -f "$vdir/../paths" ] || vdir=$(cd -P "$vdir/.." && pwd -P)
 	paths "$vdir"
+	if [ "$cmd" = obj ]; then
+		echo "$OBJ"
+		exit 0
+	fi
 	[ "${MOVOPS_VARIANT_NS:-}" != "$vdir" ] || exec "$@"
 	export MOVOPS_VARIANT_NS="$vdir"
 	exec unshare -m --propagation private sh -c \
