@@ -26,9 +26,9 @@ MOVOPS_ONLY ?=
 # MOVOPS_LEAK=N: movops.ko leaks N objects at unload (a test of the test:
 # on the debug flavour kmemleak_clean must fail).
 MOVOPS_LEAK ?=
-# PATCHES: names of the kernel patches the run's kernel carries; a known
-# failure fixed by one of them (fixed-by= in scripts/known-failures.txt)
-# must pass.
+# PATCHES: the kernel patches the run's kernel carries (files or
+# directories, docs/variants.md); a known failure fixed by one of them
+# (fixed-by= in scripts/known-failures.txt, a patch file name) must pass.
 PATCHES ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
 export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_CACHE PATCHES
@@ -155,7 +155,7 @@ verdict:
 		--ktap $(RESULTS)/runner.ktap --vm-record $(RESULTS)/vm.json \
 		--phases $(PHASES) --kernel-timings $(KERNEL)/.movops-timings \
 		--out $(RESULTS) --kver $(KVER) --flavor $(FLAVOR) --config $(KERNEL)/.config \
-		--patches "$(PATCHES)" --expect-fail "$(EXPECT_FAIL_$(MOVOPS_INJECT))"
+		--patches "$(MOVOPS_PATCH_NAMES)" --expect-fail "$(EXPECT_FAIL_$(MOVOPS_INJECT))"
 
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:

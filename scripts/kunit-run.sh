@@ -51,7 +51,7 @@ cp "$OBJ/test.log" "$RESULTS/kunit-console.log" 2>/dev/null || true
 # judge its JSON (with the console's messages) by the lists instead, as a VM
 # run is judged (scripts/expectations.py), and fail on any splat.
 python3 "$TOP/scripts/known_failures.py" --config "$OBJ/.config" --flavor "$FLAVOR" \
-	--patches "${PATCHES:-}" --console "$RESULTS/kunit-console.log" \
+	--patches "${MOVOPS_PATCH_NAMES:-}" --console "$RESULTS/kunit-console.log" \
 	--out "$RESULTS/kunit-verdict.json" "$KVER" "$RESULTS/kunit.json" || rc=1
 python3 "$TOP/scripts/splats.py" "$RESULTS/kunit-console.log" || rc=1
 exit $rc
