@@ -103,13 +103,23 @@ if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/de
 fi
 python3 "$TOP/scripts/kconfig_check.py" "$DIR/.config" $frags
 
-stamp="$id $(cksum < "$DIR/.config")${VTAG:+ $(cut -d" " -f1 < "$VDIR/applied" | tr "\n" " ")}"
-if [ -n "${KSRC:-}" ] || [ "$stamp" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
+# What the build depends on beyond the tree: its .config, a variant's
+# patches, and the toolchain that Kconfig records in the .config
+# (CC_VERSION_TEXT, PAHOLE_VERSION). A compiler or pahole installed since the
+# last build changes the stamp, so make runs and syncconfig brings the
+# .config up to date; otherwise every module build against it warns "pahole
+# version differs" (seen: pahole installed by another target mid-build
+# failed 'make lint'). Written after make: syncconfig may rewrite .config.
+stamp() {
+	echo "$id $(cksum < "$DIR/.config")${VTAG:+ $(cut -d" " -f1 < "$VDIR/applied" | tr "\n" " ")}" \
+		"$("$SRC/scripts/pahole-version.sh" pahole)" "$(${CC:-gcc} --version 2>/dev/null | head -n 1)"
+}
+if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
    [ ! -f "$DIR/arch/x86/boot/bzImage" ]; then
 	echo "movops: building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG}), make -j$(nproc)" >&2
 	t=$(now)
 	kmake -s -j"$(nproc)" all >&2
-	printf '%s\n' "$stamp" > "$DIR/.movops-built"
+	stamp > "$DIR/.movops-built"
 	# What the last real configure and build of this directory took, for
 	# results.json (a run that reuses the build shows its own ~0 s 'kernel').
 	printf 'fetch %s\nconfig %s\nbuild %s\n' "$t_fetch" "${t_config:-0}" "$(since "$t")" \
