@@ -23,21 +23,48 @@
 #define MK_DEFLATE_TRIES	2000
 
 /*
+ * Free pages of this node's ZONE_MOVABLE from which a clean range of any
+ * size the suite asks for must be found: the harness boots its guests with
+ * a cold-plugged DIMM onlined movable (memhp_default_state=online_movable,
+ * scripts/vm.py), added after the boot-time memblock allocations, so none
+ * of its pageblocks holds a reserved page.  Eight pageblocks (16 MiB on
+ * x86) free there leave room for every fixture many times over.
+ */
+#define MK_MOVABLE_FREE_MIN	(8 * pageblock_nr_pages)
+
+static unsigned long mk_movable_free(void)
+{
+	struct zone *zone = &NODE_DATA(numa_mem_id())->node_zones[ZONE_MOVABLE];
+
+	return populated_zone(zone) ? zone_page_state(zone, NR_FREE_PAGES) : 0;
+}
+
+/*
  * Take @nr (a power of two) contiguous pages that alloc_contig_pages() could
- * isolate.  Skips the test when none can be found: that is the environment,
- * not the code under test.  The caller owns every page (refcount 1).
+ * isolate.  When none can be found, the verdict depends on what the kernel
+ * shows: with a ZONE_MOVABLE holding MK_MOVABLE_FREE_MIN free pages (the
+ * harness's own guests) the range must exist and the test fails, naming
+ * the zone; without one (a kunit.py run of your own, no movable DIMM) it
+ * is the environment, and the test skips naming that precondition.  The
+ * caller owns every page (refcount 1).
  */
 unsigned long mk_clean_range(struct kunit *test, unsigned int nr)
 {
+	unsigned long movable_free;
 	struct page *page;
 
 	page = mv_alloc_contig_pages(nr, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
 				     numa_mem_id());
-	if (!page)
-		kunit_skip(test,
-			   "precondition: alloc_contig_pages(%u) found no isolatable range",
-			   nr);
-	return page_to_pfn(page);
+	if (page)
+		return page_to_pfn(page);
+	movable_free = mk_movable_free();
+	KUNIT_ASSERT_LT_MSG(test, movable_free, MK_MOVABLE_FREE_MIN,
+			    "alloc_contig_pages(%u) found no isolatable range, but ZONE_MOVABLE has %lu free pages: a clean range must exist there",
+			    nr, movable_free);
+	kunit_skip(test,
+		   "precondition: alloc_contig_pages(%u) found no isolatable range, and no ZONE_MOVABLE with %lu free pages to require one (boot with a movable DIMM, memhp_default_state=online_movable)",
+		   nr, MK_MOVABLE_FREE_MIN);
+	return 0;
 }
 
 /*
@@ -167,6 +194,8 @@ static int mk_migratepage(struct balloon_dev_info *b, struct page *newpage,
 
 	spin_lock_irqsave(&mb->lock, flags);
 	mb->calls++;
+	if (current == mb->task)
+		mb->count[MK_CALLS_HERE]++;
 	if (!PageOffline(page) || !mv_page_has_movable_ops(page))
 		mb->bad_src++;
 	slot = __mk_slot(mb, src);
@@ -177,9 +206,11 @@ static int mk_migratepage(struct balloon_dev_info *b, struct page *newpage,
 		ret = mb->answer;
 		if (!ret) {
 			mb->pfn[slot] = dst;
+			mb->count[MK_OK_ALL]++;
 		} else if (ret == -ENOENT) {
 			mb->pfn[slot] = 0;
 			mb->held--;
+			mb->count[MK_ENOENT_ALL]++;
 		}
 	}
 	/* A ring: the last MK_LOG_MAX calls. */
@@ -213,13 +244,31 @@ unsigned int mk_balloon_mark(struct mk_balloon *mb)
 	return n;
 }
 
-unsigned int mk_balloon_calls(struct mk_balloon *mb)
+unsigned int mk_balloon_count(struct mk_balloon *mb, enum mk_count which)
 {
 	unsigned long flags;
 	unsigned int n;
 
 	spin_lock_irqsave(&mb->lock, flags);
-	n = mb->calls;
+	n = mb->count[which];
+	spin_unlock_irqrestore(&mb->lock, flags);
+	return n;
+}
+
+/* Callbacks run by the test's own migrations (not kcompactd's). */
+unsigned int mk_balloon_calls(struct mk_balloon *mb)
+{
+	return mk_balloon_count(mb, MK_CALLS_HERE);
+}
+
+/* Pages in the balloon by our records: listed or isolated. */
+unsigned int mk_balloon_held(struct mk_balloon *mb)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	n = mb->held;
 	spin_unlock_irqrestore(&mb->lock, flags);
 	return n;
 }
@@ -298,10 +347,14 @@ static void mk_balloon_release(void *data)
 {
 	struct mk_balloon *mb = data;
 	LIST_HEAD(pages);
+	size_t listed;
 
 	mk_balloon_deflate(mb, &pages);
 	mk_put_list(&pages);
-	if (mb->held || mb->b.isolated_pages || !list_empty(&mb->b.pages)) {
+	/* Our records, then the core's list under its own lock: both empty. */
+	listed = balloon_page_list_dequeue(&mb->b, &pages, 1);
+	mk_put_list(&pages);
+	if (mk_balloon_held(mb) || listed || READ_ONCE(mb->b.isolated_pages)) {
 		/* A migration still holds one of our pages: leak mb, not UAF. */
 		pr_warn("movops_kunit: balloon %p keeps %u pages, leaked\n",
 			mb, mb->held);
@@ -319,6 +372,7 @@ struct mk_balloon *mk_balloon_create(struct kunit *test)
 	balloon_devinfo_init(&mb->b);
 	mb->b.migratepage = mk_migratepage;
 	mb->test = test;
+	mb->task = current;
 	spin_lock_init(&mb->lock);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, mk_balloon_release, mb));
@@ -327,13 +381,15 @@ struct mk_balloon *mk_balloon_create(struct kunit *test)
 
 /*
  * Enqueue the @n pages at @base (all owned by the caller) into the balloon.
- * Each is tracked before it becomes movable.
+ * Each is tracked before it becomes movable.  A page beyond the fixture's
+ * MK_BALLOON_PAGES slots (over all fills of @mb) is freed, not enqueued,
+ * and fails the test.
  */
 void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
 		     unsigned long base, unsigned int n)
 {
+	unsigned int i, placed = 0;
 	unsigned long flags;
-	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		spin_lock_irqsave(&mb->lock, flags);
@@ -346,24 +402,60 @@ void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
 		mb->held++;
 		spin_unlock_irqrestore(&mb->lock, flags);
 		balloon_page_enqueue(&mb->b, pfn_to_page(base + i));
+		placed++;
 	}
-	KUNIT_ASSERT_LE_MSG(test, n, MK_BALLOON_PAGES,
-			    "fixture holds at most %d pages", MK_BALLOON_PAGES);
+	KUNIT_ASSERT_EQ_MSG(test, placed, n,
+			    "pages enqueued: the fixture holds at most %d pages",
+			    MK_BALLOON_PAGES);
+}
+
+/*
+ * What the balloon core lists for @mb, read under the core's own lock
+ * (static in 7.x's mm/balloon.c): every listed page is taken off with
+ * balloon_page_list_dequeue() and enqueued again at once.  Isolated pages
+ * are not listed.  Both halves count vm events (BALLOON_DEFLATE and
+ * BALLOON_INFLATE, one each per page): read those before.  6.12's dequeue
+ * skips a page that is locked: unlock our own first.
+ */
+void mk_balloon_listed(struct mk_balloon *mb, struct mk_listed *l)
+{
+	struct page *page;
+	LIST_HEAD(pages);
+
+	l->n = 0;
+	balloon_page_list_dequeue(&mb->b, &pages, SIZE_MAX);
+	list_for_each_entry(page, &pages, lru) {
+		if (l->n < MK_BALLOON_PAGES)
+			l->pfn[l->n] = page_to_pfn(page);
+		l->n++;
+	}
+	balloon_page_list_enqueue(&mb->b, &pages);
+}
+
+bool mk_listed_has(const struct mk_listed *l, unsigned long pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < min_t(unsigned int, l->n, MK_BALLOON_PAGES); i++)
+		if (l->pfn[i] == pfn)
+			return true;
+	return false;
 }
 
 unsigned int mk_balloon_list_len(struct mk_balloon *mb)
 {
-	return list_count_nodes(&mb->b.pages);
+	struct mk_listed l;
+
+	mk_balloon_listed(mb, &l);
+	return l.n;
 }
 
 bool mk_balloon_list_has(struct mk_balloon *mb, unsigned long pfn)
 {
-	struct page *page;
+	struct mk_listed l;
 
-	list_for_each_entry(page, &mb->b.pages, lru)
-		if (page_to_pfn(page) == pfn)
-			return true;
-	return false;
+	mk_balloon_listed(mb, &l);
+	return mk_listed_has(&l, pfn);
 }
 
 /* ---- zsmalloc --------------------------------------------------------- */

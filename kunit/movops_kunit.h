@@ -31,19 +31,44 @@ struct mk_call {
 	int ret;
 };
 
+/*
+ * Callback counts the test owns.  The test's own migrations run the
+ * callback in the test's task; kcompactd (or any other task) may migrate
+ * our pages at any time too, so exact expectations count only the first
+ * kind, and the kernel's global vm events are compared with what our
+ * callback answered in any task.
+ */
+enum mk_count {
+	MK_CALLS_HERE,		/* callbacks in the test's own task */
+	MK_OK_ALL,		/* answered 0 (migrated), any task */
+	MK_ENOENT_ALL,		/* answered -ENOENT (deflated), any task */
+	MK_NR_COUNTS
+};
+
 struct mk_balloon {
 	struct balloon_dev_info b;	/* first: handed to the balloon core */
 	struct kunit *test;
+	struct task_struct *task;	/* the test's own task */
 	spinlock_t lock;		/* protects everything below */
 	int answer;
 	unsigned int held;		/* pages in the balloon (list + isolated) */
 	unsigned int nslots;
 	unsigned long pfn[MK_BALLOON_PAGES];	/* slot -> current PFN, 0 = gone */
-	unsigned int calls;
+	unsigned int calls;		/* every callback, any task */
+	unsigned int count[MK_NR_COUNTS];
 	unsigned int foreign;		/* callbacks for pages we never enqueued */
 	unsigned int bad_src;		/* callback src without movable ops */
 	unsigned int nlog;
 	struct mk_call log[MK_LOG_MAX];
+};
+
+/*
+ * What the balloon core lists for a device, read under the core's own lock
+ * (see mk_balloon_listed()).
+ */
+struct mk_listed {
+	unsigned int n;
+	unsigned long pfn[MK_BALLOON_PAGES];
 };
 
 struct mk_zobj {
@@ -77,9 +102,13 @@ bool mk_pageblock_has_reserved(unsigned long pfn);
 struct mk_balloon *mk_balloon_create(struct kunit *test);
 void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
 		     unsigned long base, unsigned int n);
+void mk_balloon_listed(struct mk_balloon *mb, struct mk_listed *l);
+bool mk_listed_has(const struct mk_listed *l, unsigned long pfn);
 unsigned int mk_balloon_list_len(struct mk_balloon *mb);
 bool mk_balloon_list_has(struct mk_balloon *mb, unsigned long pfn);
 unsigned int mk_balloon_calls(struct mk_balloon *mb);
+unsigned int mk_balloon_count(struct mk_balloon *mb, enum mk_count which);
+unsigned int mk_balloon_held(struct mk_balloon *mb);
 unsigned int mk_balloon_mark(struct mk_balloon *mb);
 void mk_balloon_answer(struct mk_balloon *mb, int ret);
 bool mk_balloon_last_call(struct mk_balloon *mb, unsigned int since,

@@ -198,14 +198,26 @@ static const struct movable_operations mk_fake_mops = {
 	.putback_page = mk_fake_putback,
 };
 
-/* Try to register the fake table; undo it at once if that succeeded. */
-static int mk_try_register(enum pagetype type)
+static void mk_unregister_fake(void *data)
+{
+	set_movable_ops(NULL, (enum pagetype)(unsigned long)data);
+}
+
+/*
+ * Try to register the fake table.  If the kernel takes it (it must not),
+ * it stays registered until the test ends, so that the migration that
+ * follows runs with it in place and "the rejected ops table was called"
+ * can fail.  Undoing it empties the slot: on a kernel that wrongly
+ * replaced the real table, that type's pages stay unmovable until reboot.
+ */
+static int mk_try_register(struct kunit *test, enum pagetype type)
 {
 	int ret = set_movable_ops(&mk_fake_mops, type);
 
-	/* Success means the slot was empty: emptying it again restores it. */
 	if (!ret)
-		set_movable_ops(NULL, type);
+		KUNIT_EXPECT_EQ(test, 0,
+				kunit_add_action_or_reset(test, mk_unregister_fake,
+							  (void *)(unsigned long)type));
 	return ret;
 }
 
@@ -242,7 +254,7 @@ static void set_movable_ops_second_registration_busy(struct kunit *test)
 	const struct mk_reg_param *p = test->param_value;
 
 	atomic_set(&mk_fake_calls, 0);
-	KUNIT_EXPECT_EQ(test, mk_try_register(p->type), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mk_try_register(test, p->type), -EBUSY);
 	mk_check_real_ops(test, p->type);
 }
 
@@ -251,7 +263,7 @@ static void set_movable_ops_other_type_einval(struct kunit *test)
 	const struct mk_reg_param *p = test->param_value;
 
 	atomic_set(&mk_fake_calls, 0);
-	KUNIT_EXPECT_EQ(test, mk_try_register(p->type), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mk_try_register(test, p->type), -EINVAL);
 	KUNIT_EXPECT_EQ(test, set_movable_ops(NULL, p->type), -EINVAL);
 	mk_check_real_ops(test, PGTY_offline);
 }
