@@ -86,11 +86,43 @@
  * page locked (VM_BUG_ON_PAGE under DEBUG_VM), so it is not used.
  */
 #if !MV_HAVE_PAGE_HAS_MOVABLE_OPS
-/* __PageMovable(): page->mapping holds a movable_operations pointer. */
+/*
+ * The movable_operations a page's mapping word names, or NULL: the word is
+ * read once.  6.12's page_movable_ops() reads page->mapping a second time
+ * under VM_BUG_ON(!__PageMovable(page)), so on a page nobody holds (a
+ * neighbour in a pageblock scan) a free between the two reads hits that
+ * BUG; it is never called here.  Slab pages (struct slab overlays that
+ * word with slab_list / the CPU-partial count, mm/slab.h) and compound
+ * pages (a tail's word is its folio's mapcounts; balloon and zsmalloc
+ * pages are order 0) carry no ops in it.
+ */
+static inline unsigned long mv_mapping_word(const struct page *page)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(page->mapping);
+
+	if (PageSlab(page) || PageCompound(page))
+		return 0;
+	if ((mapping & PAGE_MAPPING_FLAGS) != PAGE_MAPPING_MOVABLE)
+		return 0;
+	return mapping;
+}
+
+static inline const struct movable_operations *
+mv_mapping_ops(const struct page *page)
+{
+	unsigned long mapping = mv_mapping_word(page);
+
+	return mapping ? (const struct movable_operations *)
+			 (mapping - PAGE_MAPPING_MOVABLE) : NULL;
+}
+
+/*
+ * __PageMovable(), from one read: the mapping word is flagged movable
+ * (with an ops pointer, or none after __ClearPageMovable()).
+ */
 static inline bool mv_mapping_movable(const struct page *page)
 {
-	return ((unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_FLAGS) ==
-	       PAGE_MAPPING_MOVABLE;
+	return mv_mapping_word(page) != 0;
 }
 #endif
 
@@ -99,7 +131,7 @@ static inline bool mv_page_has_movable_ops(struct page *page)
 #if MV_HAVE_PAGE_HAS_MOVABLE_OPS
 	return page_has_movable_ops(page);
 #else
-	return mv_mapping_movable(page) && page_movable_ops(page);
+	return mv_mapping_ops(page);
 #endif
 }
 
@@ -135,7 +167,7 @@ static inline bool mv_page_ops_isolated(struct page *page)
 #if MV_HAVE_DIRECT_OPS
 static inline const struct movable_operations *mv_page_ops(struct page *page)
 {
-	return mv_mapping_movable(page) ? page_movable_ops(page) : NULL;
+	return mv_mapping_ops(page);
 }
 
 static inline const struct movable_operations *mv_balloon_ops(void)
@@ -517,7 +549,7 @@ static inline bool mv_page_movable_mark(const struct page *page)
 	 * overlays that word with slab_list / the CPU-partial slab count
 	 * (mm/slab.h): on a slab page it is no mark at all.
 	 */
-	return !PageSlab(page) && mv_mapping_movable(page);
+	return mv_mapping_movable(page);
 #endif
 }
 
