@@ -13,6 +13,13 @@ DEFINE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
 
 /* Give an isolated page this long to come back before giving up. */
 #define MV_DEQUEUE_TRIES	5000
+/*
+ * Unloading waits this long for our pages to come back from migrations in
+ * flight, saying so every MV_UNLOAD_MSG_MS; past it the module stays (see
+ * mv_balloon_unload_drain()).
+ */
+#define MV_UNLOAD_WAIT_MS	20000
+#define MV_UNLOAD_MSG_MS	2000
 
 /* Caller holds mv.track_lock. */
 struct mv_bpage *mv_bpage_lookup(unsigned long pfn)
@@ -88,6 +95,8 @@ int mv_balloon_track(struct page *page, struct balloon_dev_info *dev,
 	if (!ctl) {
 		e->idx = mv.bheld;
 		mv.bpages[mv.bheld++] = e;
+	} else {
+		mv.ctl_held++;
 	}
 	spin_unlock(&mv.track_lock);
 	return 0;
@@ -105,8 +114,21 @@ void mv_balloon_untrack(struct mv_bpage *e)
 		mv.bpages[e->idx] = last;
 		last->idx = e->idx;
 		mv.bpages[mv.bheld] = NULL;
+	} else {
+		mv.ctl_held--;
 	}
 	spin_unlock(&mv.track_lock);
+}
+
+/* Pages of @dev by our records: listed or isolated for a migration. */
+static unsigned int mv_dev_held(struct balloon_dev_info *dev)
+{
+	unsigned int n;
+
+	spin_lock(&mv.track_lock);
+	n = dev == &mv.ctl_bdev ? mv.ctl_held : mv.bheld;
+	spin_unlock(&mv.track_lock);
+	return n;
 }
 
 static void mv_free_page_list(struct list_head *pages)
@@ -243,28 +265,26 @@ int mv_inflate_contig(unsigned int n)
 }
 
 /*
- * Dequeue one page from @dev.  The caller guarantees the device holds a
- * page (balloon_page_dequeue() BUG()s otherwise); NULL only if every held
- * page stayed isolated for migration for the whole wait.
+ * Dequeue one page from @dev, waiting for one that is isolated for a
+ * migration in flight.  balloon_page_list_dequeue(), not
+ * balloon_page_dequeue(): that one BUG()s on a balloon with nothing listed
+ * and nothing isolated, and the core's list is only read under its own
+ * lock; whether @dev still holds a page is our records' to say.  NULL if
+ * our records say it holds none, or every held page stayed isolated for
+ * the whole wait.
  */
 static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
 {
-	struct page *page;
 	unsigned int tries;
+	LIST_HEAD(pages);
 
 	for (tries = 0; tries < MV_DEQUEUE_TRIES; tries++) {
-		/*
-		 * Belt and braces against our own bookkeeping: with no page
-		 * listed and none isolated, balloon_page_dequeue() BUG()s.
-		 * Only our dequeue can lead from any other state to that one.
-		 */
-		if (list_empty(&dev->pages) && !READ_ONCE(dev->isolated_pages)) {
+		if (!mv_dev_held(dev)) {
 			mv_inc(MV_C_balloon_errors);
 			return NULL;
 		}
-		page = balloon_page_dequeue(dev);
-		if (page)
-			return page;
+		if (balloon_page_list_dequeue(dev, &pages, 1))
+			return list_first_entry(&pages, struct page, lru);
 		mv_inc(MV_C_balloon_dequeue_retries);
 		usleep_range(200, 1000);
 	}
@@ -280,6 +300,7 @@ int mv_release_one(struct balloon_dev_info *dev)
 	page = mv_dequeue_one(dev);
 	if (!page)
 		return -EAGAIN;
+	list_del(&page->lru);
 	spin_lock(&mv.track_lock);
 	e = mv_bpage_lookup(page_to_pfn(page));
 	spin_unlock(&mv.track_lock);
@@ -321,12 +342,104 @@ int mv_balloon_init(void)
 	return mv.bpages ? 0 : -ENOMEM;
 }
 
+/*
+ * Unloading: wait until no page points at @dev any more, however long a
+ * migration in flight keeps one isolated.  A page left in a balloon keeps
+ * the device pointer (page->private), and the next compaction that isolates
+ * it calls into the device and its migratepage callback: freed memory once
+ * the module is gone.
+ *
+ * @held: our records of @dev's pages (listed or isolated), @release:
+ * dequeue and free one, 0 if one came out.  Done when our records say none,
+ * @dev->isolated_pages is 0 (with nothing listed nothing new can be
+ * isolated, so it only falls; the -ENOENT path decrements it after our
+ * callback has forgotten the page) and a dequeue under the core's own lock
+ * finds nothing listed (it also waits out the core's last locked section
+ * on @dev).  Waits MV_UNLOAD_WAIT_MS saying so; past that, WARNs and keeps
+ * waiting: the module then stays (rmmod does not return) rather than free
+ * a device that pages still point at.
+ */
+void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,
+			     unsigned int (*held)(void), int (*release)(void))
+{
+	unsigned long start = jiffies, next_msg;
+	bool pinned = false;
+	unsigned int n;
+	LIST_HEAD(pages);
+	struct page *page;
+
+	next_msg = start + msecs_to_jiffies(MV_UNLOAD_MSG_MS);
+	for (;;) {
+		n = held();
+		if (n && !release())
+			continue;
+		if (!n && !READ_ONCE(dev->isolated_pages)) {
+			if (!balloon_page_list_dequeue(dev, &pages, 1))
+				break;
+			/* Listed but not in our records: free it, say so. */
+			page = list_first_entry(&pages, struct page, lru);
+			list_del(&page->lru);
+			pr_err("movops: unload: %s: untracked page %#lx was still listed\n",
+			       name, page_to_pfn(page));
+			mv_inc(MV_C_balloon_errors);
+			put_page(page);
+			continue;
+		}
+		if (time_after(jiffies, next_msg)) {
+			next_msg = jiffies + msecs_to_jiffies(MV_UNLOAD_MSG_MS);
+			if (!pinned && time_after(jiffies, start +
+						  msecs_to_jiffies(MV_UNLOAD_WAIT_MS))) {
+				pinned = true;
+				WARN(1, "movops: unload: %s: %u pages (%lu isolated) still point at the device after %u ms: movops stays loaded rather than free it\n",
+				     name, n, READ_ONCE(dev->isolated_pages),
+				     MV_UNLOAD_WAIT_MS);
+			} else {
+				pr_warn("movops: unload: %s: waiting for %u pages (%lu isolated)%s\n",
+					name, n, READ_ONCE(dev->isolated_pages),
+					pinned ? ", module kept loaded" : "");
+			}
+		}
+		usleep_range(1000, 2000);
+	}
+	if (time_after(jiffies, start + msecs_to_jiffies(MV_UNLOAD_MSG_MS)) || pinned)
+		pr_info("movops: unload: %s: empty after %u ms\n", name,
+			jiffies_to_msecs(jiffies - start));
+}
+
+static unsigned int mv_bdev_held(void)
+{
+	return mv_dev_held(&mv.bdev);
+}
+
+static unsigned int mv_ctl_held(void)
+{
+	return mv_dev_held(&mv.ctl_bdev);
+}
+
+static int mv_bdev_release(void)
+{
+	int ret = mv_release_one(&mv.bdev);
+
+	if (!ret)
+		mv_inc(MV_C_balloon_deflated);
+	return ret == -EIO ? 0 : ret;	/* an untracked page still came out */
+}
+
+static int mv_ctl_release(void)
+{
+	int ret = mv_release_one(&mv.ctl_bdev);
+
+	return ret == -EIO ? 0 : ret;
+}
+
+/* Caller holds mv.lock.  Both devices, the nonmovable test's control too. */
 void mv_balloon_exit(void)
 {
-	if (mv.bheld)
-		mv_deflate(mv.bheld);
-	WARN(mv.bheld, "movops: %u balloon pages could not be deflated\n",
-	     mv.bheld);
+	if (mv.bpages)
+		mv_balloon_unload_drain(&mv.bdev, "balloon", mv_bdev_held,
+					mv_bdev_release);
+	mv_balloon_unload_drain(&mv.ctl_bdev, "control balloon", mv_ctl_held,
+				mv_ctl_release);
 	kvfree(mv.bpages);
 	mv.bpages = NULL;
 }

@@ -143,6 +143,7 @@ struct mv_state {
 	struct balloon_dev_info ctl_bdev;	/* nonmovable test's control */
 	struct mv_bpage **bpages;	/* held balloon pages, dense */
 	unsigned int bheld;
+	unsigned int ctl_held;		/* pages of ctl_bdev (track_lock) */
 	unsigned int bcap;
 
 	struct zs_pool *pool;
@@ -196,6 +197,8 @@ int mv_balloon_track(struct page *page, struct balloon_dev_info *dev,
 		     bool ctl, struct mv_bpage *e);
 void mv_balloon_untrack(struct mv_bpage *e);
 unsigned long mv_bpage_pfn(struct mv_bpage *e, unsigned int *moves);
+void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,
+			     unsigned int (*held)(void), int (*release)(void));
 
 /* zs.c */
 int mv_zs_init(void);

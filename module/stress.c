@@ -758,7 +758,21 @@ int mv_stress_init(struct dentry *dir)
 	return 0;
 }
 
-/* Unload: stop the workers, give every page back, say what came back. */
+static int ms_release_one(void)
+{
+	int ret = ms_deflate_one();
+
+	if (!ret)
+		ms_inc(MS_drained_balloon);
+	return ret;
+}
+
+/*
+ * Unload: stop the workers, give every page back, say what came back.
+ * What ms_drain() could not take in its bounded wait is still isolated by
+ * a migration in flight: wait for it (mv_balloon_unload_drain()), never
+ * free the device a page still points at.
+ */
 void mv_stress_exit(void)
 {
 	if (ms.pool) {
@@ -766,6 +780,8 @@ void mv_stress_exit(void)
 		mutex_lock(&ms.ctl);
 		ms_stop_threads();
 		ms_drain();
+		mv_balloon_unload_drain(&ms.bdev, "stress balloon", ms_held,
+					ms_release_one);
 		pr_info("movops: stress unload: drained balloon %ld zs %ld, stuck %ld, untracked %ld, verify_fail %ld, pool pages %lu\n",
 			atomic_long_read(&ms_c[MS_drained_balloon]),
 			atomic_long_read(&ms_c[MS_drained_zs]),
