@@ -236,6 +236,18 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = kunit ]; then
 	record guest_kunit_ms "$(($(now_ms) - run_t0))"
 fi
 
+# The short stress phase of every VM run (stress.sh): migration racing
+# inflate/deflate, alloc/free and reads, then an unload under that load.
+# Not in the runs of make stress or make fuzz (their own), nor with an
+# injected fault (those runs check the injection only).
+if [ -z "$MOVOPS_ONLY" ] && { [ -z "$MOVOPS_INJECT" ] || [ "$MOVOPS_INJECT" = none ]; } &&
+	[ -f "$MODDIR/stress.sh" ]; then
+	. "$MODDIR/stress.sh"
+	run_t0=$(now_ms)
+	scenario_check_stress
+	record guest_stress_check_ms "$(($(now_ms) - run_t0))"
+fi
+
 # kmemleak (the debug flavour): nothing the modules allocated may be left
 # unreferenced once they are unloaded.  Stress mode checks its own.
 [ -z "$LEAK_RANGES" ] || kmemleak_check kmemleak_clean "$LEAK_RANGES"

@@ -248,3 +248,77 @@ scenario_stress() {
 	if err=$(rmmod movops 2>&1); then ktap_ok stress_unload; else ktap_fail stress_unload "rmmod: $err"; fi
 	! st_want kmemleak || kmemleak_check kmemleak_clean "$ST_RANGES"
 }
+
+# dmesg_splats: lines of the kernel log since the last "dmesg -c" that start
+# a splat (the patterns of scripts/splats.py that matter in the guest).
+dmesg_splats() {
+	dmesg | grep -E 'WARNING:|cut here|BUG[: ]|Oops|general protection|KASAN:|UBSAN:|list_(add|del) corruption|Kernel panic' | head -5
+}
+
+# Unload while migration hammers our pages (the stress workers migrate
+# them, user space compacts the whole system in a loop, pages of the
+# module's own balloon are held too), then compact again: a page left in a
+# balloon would still point at the freed device, and that compaction would
+# call into it.  The unload must wait for its pages, say nothing stayed
+# behind, and nothing may splat.
+st_phase_unload_hammer() {
+	st_param max_pct 50
+	st_param balloon_pages 4096
+	st_param zs_objects 4096
+	mv_write inflate 1024 || ktap_diag "unload_hammer: inflate 1024 refused"
+	st_cmd start > /dev/null
+	dmesg -c > /dev/null
+	( while :; do echo 1 > /proc/sys/vm/compact_memory; done ) &
+	hammer=$!
+	sleep 4
+	ST_RANGES="$ST_RANGES$(mod_range movops)"
+	if err=$(rmmod movops 2>&1); then ktap_ok stress_unload_hammered; else ktap_fail stress_unload_hammered "rmmod: $err"; fi
+	# No wait: a compaction stuck in the kernel would hang the runner.
+	kill "$hammer" 2>/dev/null
+	line=$(dmesg | grep 'movops: stress unload:' | tail -1)
+	case $line in
+	*"untracked 0, verify_fail 0, pool pages 0") ktap_ok stress_unload_hammered_returned "$line" ;;
+	*) ktap_fail stress_unload_hammered_returned "unload line: '$line'" ;;
+	esac
+	dmesg | grep 'movops: unload:' | sed 's/^/# /'
+	# In a child shell, waited for 30 s at most: a compaction that oopses
+	# kills that shell, one stuck behind a lock the oops left held stays
+	# stuck; neither takes the runner with it.
+	sh -c 'echo 1 > /proc/sys/vm/compact_memory' 2>/dev/null &
+	c=$! t=0
+	while kill -0 "$c" 2>/dev/null && [ "$t" -lt 30 ]; do sleep 1; t=$((t + 1)); done
+	stuck=$(kill -0 "$c" 2>/dev/null && echo "compaction stuck after ${t}s")
+	check_eq stress_compact_after_unload_no_splat "$(dmesg_splats)$stuck" ""
+}
+
+# The stress phase of every VM run (make run, make check): short, and its
+# checks (books balanced, every object intact, migrations > 0, nothing
+# stranded at unload, no splat) as able to fail as make stress's own.
+# MOVOPS_STRESS_CHECK_SECONDS: length of its main run (default 30; 0 skips
+# the phase).
+scenario_check_stress() {
+	secs=${MOVOPS_STRESS_CHECK_SECONDS:-30}
+	[ "$secs" -gt 0 ] || { ktap_skip stress_check "MOVOPS_STRESS_CHECK_SECONDS=0"; return; }
+	ST_RANGES=
+	free0=$(free_kb)
+	st_load check || return
+	echo 0 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
+	MOVOPS_STRESS_SECONDS=$secs MOVOPS_STRESS_MIGRATORS=2 \
+	MOVOPS_STRESS_PAGES=4096 MOVOPS_STRESS_OBJECTS=4096 MOVOPS_STRESS_MIN=1 \
+		st_phase_main
+	st_phase_unload_hammer
+	echo 20 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
+	sleep 1
+	free=$(free_kb)
+	record stress_check_memfree_before_kb "$free0"
+	record stress_check_memfree_after_kb "$free"
+	# As in st_phase_unload: the runner's slack plus 4 MiB for 7.3.4's
+	# meminfo Balloon: pages (-ENOENT leaves them counted, they are free).
+	slack=$((${MOVOPS_MEMFREE_SLACK_KB:-4096} + 4096))
+	if [ "$free" -ge $((free0 - slack)) ]; then
+		ktap_ok stress_check_memfree "before $free0 kB, after $free kB"
+	else
+		ktap_fail stress_check_memfree "free $free0 kB before load, $free kB after unload (slack $slack kB)"
+	fi
+	LEAK_RANGES="$LEAK_RANGES$ST_RANGES"
+}
