@@ -90,8 +90,8 @@ EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage warm-check shell inject-check dead-check matrix kcidb stress fuzz lint kunit kunit-install kunit-uninstall \
-	mutants mutants-list clean distclean
+	bench coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
+	kselftest-check stress fuzz lint kunit kunit-install kunit-uninstall mutants mutants-list clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -185,6 +185,41 @@ stress fuzz:
 	@$(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
 		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)$(VSUF)-$@) \
 		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900))
+
+# movops as a kselftest collection (docs/ci-engines.md): DESTDIR/movops,
+# with the modules built for KDIR (default: the harness's kernel for
+# KVER/FLAVOR; any prepared kernel build or headers directory works).
+KSFT_KDIR_SRC = $(BUILD)/src-kdir-$(shell printf '%s' '$(abspath $(KDIR))' | cksum | cut -d' ' -f1)
+kselftest-install: kselftest-destdir $(if $(filter command line,$(origin KDIR)),,kernel)
+	@$(MAKE) --no-print-directory modules KDIR=$(KDIR) \
+		MOD_SRC=$(if $(filter command line,$(origin KDIR)),$(KSFT_KDIR_SRC),$(MOD_SRC))
+	@KO_DIR=$(if $(filter command line,$(origin KDIR)),$(KSFT_KDIR_SRC),$(MOD_SRC)) \
+		scripts/kselftest-install.sh $(KDIR) $(DESTDIR)
+
+kselftest-destdir:
+	@test -n "$(DESTDIR)" || { echo "movops: kselftest-install needs DESTDIR=dir" >&2; exit 1; }
+
+# The package in a guest, run as KernelCI and LAVA run it: the kernel tree's
+# run_kselftest.sh -c movops, started by the steps of .ci/lava/movops.yaml,
+# with a stub lava-test-case; scripts/kselftest_check.py compares what LAVA
+# was told with the KTAP. FLAVOR=no-balloon-migration: the collection must
+# skip (exit 4) and say why. The boot's files go to $(KSFT_RUN).
+KSFT_RUN    = $(BUILD)/results/$(RTAG)-kselftest
+KSFT_ROOT   = $(BUILD)/kselftest-root-$(KVER)-$(FLAVOR)
+KSFT_INITRD = $(INITRD:.cpio.gz=-kselftest.cpio.gz)
+KSFT_EXPECT ?= $(if $(filter no-balloon-migration,$(FLAVOR)),skip,pass)
+kselftest-check:
+	@scripts/setup-host.sh yamllint python3-yaml
+	@yamllint -s -d '{extends: default, rules: {line-length: {max: 100}}}' .ci/lava/movops.yaml
+	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(KSFT_RUN)
+	@rm -rf $(KSFT_ROOT)
+	@$(MAKE) --no-print-directory kselftest-install DESTDIR=$(KSFT_ROOT)/kselftest
+	@scripts/kselftest-root.sh $(KSFT_ROOT) $(KERNEL)/source
+	@EXTRA_ROOT=$(KSFT_ROOT) GUEST_CMD='sh /lava/run.sh' scripts/mkinitramfs.sh $(KSFT_INITRD)
+	@$(MAKE) --no-print-directory boot RESULTS=$(KSFT_RUN) INITRD=$(KSFT_INITRD)
+	@python3 scripts/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
+		--console $(KSFT_RUN)/console.log --vm-record $(KSFT_RUN)/vm.json \
+		--expect $(KSFT_EXPECT) --out $(KSFT_RUN)
 
 # KCIDB report data (schema v5) of each target's last run, next to its
 # results: build/results/<target>/kcidb.json, validated against

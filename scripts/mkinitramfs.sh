@@ -16,23 +16,14 @@ mkdir -p "$stage/bin" "$stage/sbin" "$stage/proc" "$stage/sys" "$stage/dev" \
 cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 cp "$TOP/scripts/guest/"*.sh "$stage/movops/"
-# Static C helpers, rebuilt when changed: anon-bench (make bench's
-# anonymous-page side), fuzz (make fuzz's hostile-input writer) and zblk
-# (the zram data writer and checker of scenario-real.sh).
-mkdir -p "$BUILD/guest"
-for prog in anon-bench fuzz zblk; do
-	bin=$BUILD/guest/$prog src=$TOP/scripts/guest/$prog.c
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		${CC:-gcc} -static -O2 -Wall -o "$bin.$$" "$src" ||
-			die "cannot build scripts/guest/$prog.c statically (libc6-dev)"
-		mv "$bin.$$" "$bin"
-	fi
-	cp "$bin" "$stage/movops/"
-done
+"$TOP/scripts/guest-tools.sh" "$stage/movops"
 # KO_DIR: where the modules were built (make coverage builds a copy).
 for ko in "${KO_DIR:-$TOP}"/module/*.ko "${KO_DIR:-$TOP}"/kunit/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$stage/movops/"
 done
+# EXTRA_ROOT: a directory whose contents go to the initramfs's root as
+# they are (make kselftest-check: a kselftest install and a LAVA stub).
+[ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$stage/"
 [ -z "${GUEST_CMD:-}" ] || printf '%s\n' "$GUEST_CMD" > "$stage/movops/guest-cmd"
 # Settings for the runner, sourced by init before it starts.
 {

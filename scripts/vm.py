@@ -126,8 +126,10 @@ def qemu_argv(args, accel, console, ktap, qmp):
     return argv
 
 
-# Requests from the guest runner on its KTAP port, carried out over QMP.
-_REQUEST = re.compile(r'^# movops-host: (balloon-inflate (\d+)|balloon-deflate)\s*$')
+# Requests from the guest runner on its KTAP port, carried out over QMP. A
+# kselftest runner prefixes the output of each test with '# ' (make
+# kselftest-check): a request may come with such prefixes.
+_REQUEST = re.compile(r'^(?:# )*# movops-host: (balloon-inflate (\d+)|balloon-deflate)\s*$')
 
 
 def qmp(path, command, arguments=None, timeout=10.0):

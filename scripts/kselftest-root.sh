@@ -1,0 +1,30 @@
+#!/bin/sh
+# The extra initramfs root of make kselftest-check: the kernel tree's own
+# kselftest runner (run_kselftest.sh, kselftest/) beside the movops
+# collection that make kselftest-install put in ROOT/kselftest, a stub
+# lava-test-case, and the LAVA definition's steps rendered as LAVA runs them.
+# /lava/run.sh, the guest command, runs those steps, then prints what the
+# stub recorded ('# lava-stub: ...') and powers off.
+# Usage: kselftest-root.sh ROOT KERNEL_SOURCE_TREE
+set -eu
+. "$(dirname "$0")/common.sh"
+root=${1:?usage: kselftest-root.sh ROOT SRC}
+src=${2:?usage: kselftest-root.sh ROOT SRC}
+st=$src/tools/testing/selftests
+[ -x "$st/run_kselftest.sh" ] && [ -f "$st/kselftest/runner.sh" ] ||
+	die "$src has no tools/testing/selftests/run_kselftest.sh and kselftest/runner.sh"
+cp "$st/run_kselftest.sh" "$root/kselftest/"
+cp -r "$st/kselftest" "$root/kselftest/"
+mkdir -p "$root/lava/bin"
+cp "$TOP/scripts/guest/lava-stub/lava-test-case" "$root/lava/bin/"
+python3 "$TOP/scripts/lava_steps.py" "$TOP/.ci/lava/movops.yaml" \
+	KSELFTEST_DIR=/kselftest > "$root/lava/steps.sh"
+cat > "$root/lava/run.sh" <<'EOS'
+#!/bin/sh
+export PATH=/lava/bin:$PATH LAVA_STUB_LOG=/tmp/lava-test-case.log
+: > "$LAVA_STUB_LOG"
+{ sh /lava/steps.sh; echo "# kselftest-exit $?"; } 2>&1 | tee /dev/ttyS1
+sed 's/^/# lava-stub: /' "$LAVA_STUB_LOG" | tee /dev/ttyS1
+sync
+poweroff -f
+EOS

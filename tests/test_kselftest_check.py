@@ -1,0 +1,93 @@
+"""kselftest_check.py: the guest's kselftest run judged against LAVA's record.
+The stream is built from pass-runner.ktap as the kernel tree's
+kselftest/runner.sh wraps a test's output ('# ' before each line, one result
+line for the collection), with the stub's record after it, as
+scripts/kselftest-root.sh's guest command prints them."""
+import os
+import re
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
+import kselftest_check  # noqa: E402
+
+ENTRY = 'selftests: movops: run_movops.sh'
+
+
+def ktap():
+    with open(os.path.join(HERE, 'test_data', 'pass-runner.ktap')) as f:
+        return f.read().splitlines()
+
+
+def lava_of(lines):
+    """What movops-run.sh tells lava-test-case for these KTAP lines."""
+    out = []
+    for l in lines:
+        m = re.match(r'^(not ok|ok) \d+ (\S+)(?: # (SKIP))?', l)
+        if m:
+            r = 'fail' if m.group(1) == 'not ok' else 'skip' if m.group(3) else 'pass'
+            out.append(f'{m.group(2)} {r}')
+    return out
+
+
+def stream(inner, lava, result=f'ok 1 {ENTRY}', rc=0):
+    return (['TAP version 13', '1..1', '# timeout set to 900', f'# {ENTRY}'] +
+            ['# ' + l for l in inner] + [result,
+             '# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0',
+             f'# kselftest-exit {rc}'] + ['# lava-stub: ' + l for l in lava])
+
+
+class KselftestCheck(unittest.TestCase):
+    def test_pass_with_lava_equal_to_ktap(self):
+        inner = ktap()
+        reasons, facts = kselftest_check.judge(stream(inner, lava_of(inner)), 'pass')
+        self.assertEqual(reasons, [])
+        self.assertEqual(facts['ktap_results'], 46)
+        self.assertEqual(facts['lava_calls'], 46)
+
+    def test_lava_missing_a_check(self):
+        inner = ktap()
+        lava = [l for l in lava_of(inner) if not l.startswith('zs_alloc ')]
+        reasons, _ = kselftest_check.judge(stream(inner, lava), 'pass')
+        self.assertIn('LAVA never heard of zs_alloc', reasons)
+
+    def test_lava_status_differs(self):
+        inner = ktap()
+        lava = [l.replace('balloon_inflate pass', 'balloon_inflate fail') for l in lava_of(inner)]
+        reasons, _ = kselftest_check.judge(stream(inner, lava), 'pass')
+        self.assertIn('balloon_inflate: KTAP pass, LAVA fail', reasons)
+
+    def test_lava_told_twice(self):
+        inner = ktap()
+        lava = lava_of(inner)
+        reasons, _ = kselftest_check.judge(stream(inner, lava + lava[:1]), 'pass')
+        self.assertIn('47 LAVA results for 46 KTAP results', reasons)
+
+    def test_failed_check_fails(self):
+        inner = [l.replace('ok 19 balloon', 'not ok 19 balloon') for l in ktap()]
+        reasons, _ = kselftest_check.judge(
+            stream(inner, lava_of(inner), f'not ok 1 {ENTRY} # exit=1', 1), 'pass')
+        self.assertIn('balloon_targeted_migrated failed', reasons)
+        self.assertIn(f'the collection did not pass: not ok 1 {ENTRY} # exit=1', reasons)
+
+    def test_runner_never_finished(self):
+        reasons, _ = kselftest_check.judge(stream(ktap()[:20], [])[:-3], 'pass')
+        self.assertEqual(len(reasons), 1)
+        self.assertIn('did not finish', reasons[0])
+
+    def test_expected_skip(self):
+        inner = ['KTAP version 1', '1..0 # SKIP kernel without CONFIG_BALLOON_MIGRATION (...)']
+        reasons, facts = kselftest_check.judge(
+            stream(inner, ['movops skip'], f'ok 1 {ENTRY} # SKIP', 4), 'skip')
+        self.assertEqual(reasons, [])
+        self.assertIn('CONFIG_BALLOON_MIGRATION', facts['skip_reason'])
+
+    def test_skip_expected_but_passed(self):
+        inner = ktap()
+        reasons, _ = kselftest_check.judge(stream(inner, lava_of(inner)), 'skip')
+        self.assertIn(f'expected the collection skipped, got: ok 1 {ENTRY}', reasons)
+
+
+if __name__ == '__main__':
+    unittest.main()
