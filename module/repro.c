@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * repro.c - movops_repro.ko: targeted reproducers of two kernel bugs that
+ * movops found (docs/kernel-bugs.md). Each one runs when its name is
+ * written to /sys/kernel/debug/movops_repro/trigger; on a kernel without
+ * the fix (and with CONFIG_DEBUG_VM) it ends in a VM_BUG_ON, so it runs
+ * only on request ("make repro BUG=name"), never in "make run".
+ *
+ *  dma-pageblock: alloc_contig_pages(4, GFP_DMA) tries PFN 4, whose
+ *    pageblock starts at PFN 0, outside ZONE_DMA (it starts at PFN 1):
+ *    VM_BUG_ON_PAGE(!zone_spans_pfn()) in get_pfnblock_bitmap_bitidx().
+ *
+ *  isolate-undo: caller A isolates a pageblock in alloc_contig_range(); a
+ *    kprobe on pfn_to_online_page(), which isolate_single_pageblock()
+ *    calls right after isolating it, holds A there while caller B, on the
+ *    other CPU, runs alloc_contig_range() over the same pageblock. B's
+ *    isolation fails (-EBUSY) and its "goto done" un-isolates A's
+ *    pageblock; A resumes into its second isolate_single_pageblock(),
+ *    whose VM_BUG_ON(!get_pageblock_isolate()) fires.
+ *
+ * The result of a run that survives is printed as one line,
+ * "movops_repro: NAME: clean: ...", and kept in "result".
+ */
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pageblock-flags.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "movops_compat.h"
+
+static DEFINE_MUTEX(mvr_lock);
+static char mvr_result[256];
+static struct dentry *mvr_dir;
+
+static __printf(2, 3) void mvr_report(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = scnprintf(mvr_result, sizeof(mvr_result), "%s: ", name);
+	va_start(ap, fmt);
+	vscnprintf(mvr_result + n, sizeof(mvr_result) - n, fmt, ap);
+	va_end(ap);
+	pr_info("movops_repro: %s\n", mvr_result);
+}
+
+static int mvr_dma_pageblock(void)
+{
+#if MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT && defined(CONFIG_ZONE_DMA)
+	struct page *page;
+	unsigned long pfn;
+
+	pr_info("movops_repro: dma-pageblock: alloc_contig_pages(4, GFP_DMA)\n");
+	page = alloc_contig_pages(4, GFP_DMA | __GFP_NOWARN, first_online_node,
+				  NULL);
+	if (!page) {
+		mvr_report("dma-pageblock", "clean: no range (NULL), no splat");
+		return 0;
+	}
+	pfn = page_to_pfn(page);
+	free_contig_range(pfn, 4);
+	mvr_report("dma-pageblock", "clean: PFN %lu to %lu (pageblock %lu), no splat",
+		   pfn, pfn + 3, pageblock_start_pfn(pfn));
+	return 0;
+#else
+	mvr_report("dma-pageblock", "skip: alloc_contig_pages() not exported or no ZONE_DMA");
+	return -EOPNOTSUPP;
+#endif
+}
+
+#ifdef CONFIG_KPROBES
+/* The isolate-undo run: A's and B's range is [pfn, pfn + 1). */
+static struct {
+	unsigned long pfn;
+	struct task_struct *a;
+	atomic_t held;		/* A is held with its pageblock isolated */
+	atomic_t b_done;	/* B has run (or given up) */
+	bool b_ran;
+	int a_ret, b_ret;
+	struct completion a_fin, b_fin;
+} mvr_iso;
+
+/* Ten seconds of 1 us steps: B needs a few milliseconds under TCG. */
+#define MVR_HOLD_STEPS	10000000UL
+
+static int mvr_hold_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long pfn = regs_get_kernel_argument(regs, 0);
+	unsigned long i;
+
+	if (current != READ_ONCE(mvr_iso.a) ||
+	    pfn != pageblock_start_pfn(mvr_iso.pfn) - 1 ||
+	    atomic_xchg(&mvr_iso.held, 1))
+		return 0;
+	/*
+	 * isolate_single_pageblock() calls pfn_to_online_page(boundary - 1)
+	 * just after A isolated its pageblock: hold A until B has run.
+	 */
+	for (i = 0; i < MVR_HOLD_STEPS && !atomic_read(&mvr_iso.b_done); i++)
+		udelay(1);
+	return 0;
+}
+
+static struct kprobe mvr_hold_kp = {
+	.symbol_name = "pfn_to_online_page",
+	.pre_handler = mvr_hold_pre,
+};
+
+static int mvr_iso_a(void *unused)
+{
+	mvr_iso.a_ret = mv_alloc_contig_range(mvr_iso.pfn, mvr_iso.pfn + 1,
+					      GFP_KERNEL | __GFP_NOWARN);
+	complete(&mvr_iso.a_fin);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int mvr_iso_b(void *unused)
+{
+	unsigned long deadline = jiffies + 10 * HZ;
+
+	while (!atomic_read(&mvr_iso.held) && time_before(jiffies, deadline))
+		usleep_range(20, 50);
+	if (atomic_read(&mvr_iso.held)) {
+		mvr_iso.b_ret = mv_alloc_contig_range(mvr_iso.pfn, mvr_iso.pfn + 1,
+						      GFP_KERNEL | __GFP_NOWARN);
+		mvr_iso.b_ran = true;
+	}
+	atomic_set(&mvr_iso.b_done, 1);
+	complete(&mvr_iso.b_fin);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static struct task_struct *mvr_thread(int (*fn)(void *), int cpu,
+				      const char *name)
+{
+	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
+
+	if (IS_ERR(t))
+		return t;
+	kthread_bind(t, cpu);
+	get_task_struct(t);
+	return t;
+}
+
+static void mvr_thread_end(struct task_struct *t)
+{
+	kthread_stop(t);
+	put_task_struct(t);
+}
+
+static int mvr_isolate_undo(void)
+{
+	struct task_struct *a, *b;
+	struct page *page;
+	int cpu_a, cpu_b, ret;
+
+	cpu_a = cpumask_first(cpu_online_mask);
+	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
+	if (cpu_b >= nr_cpu_ids) {
+		mvr_report("isolate-undo", "skip: needs two online CPUs");
+		return -EOPNOTSUPP;
+	}
+	/* A free page in a pageblock that isolates: take one, give it back. */
+	page = mv_alloc_contig_pages(1, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+				     first_online_node);
+	if (!page) {
+		mvr_report("isolate-undo", "skip: no isolatable page");
+		return -ENOMEM;
+	}
+	memset(&mvr_iso, 0, sizeof(mvr_iso));
+	init_completion(&mvr_iso.a_fin);
+	init_completion(&mvr_iso.b_fin);
+	mvr_iso.pfn = page_to_pfn(page);
+	__free_page(page);
+
+	ret = register_kprobe(&mvr_hold_kp);
+	if (ret) {
+		mvr_report("isolate-undo", "skip: kprobe on pfn_to_online_page: %d", ret);
+		return ret;
+	}
+	/*
+	 * Let the kprobe optimizer patch the probe now: its text_poke IPIs
+	 * would wait for A's CPU while A is held.
+	 */
+	msleep(200);
+	a = mvr_thread(mvr_iso_a, cpu_a, "movops_repro_a");
+	if (IS_ERR(a)) {
+		ret = PTR_ERR(a);
+		goto out_probe;
+	}
+	b = mvr_thread(mvr_iso_b, cpu_b, "movops_repro_b");
+	if (IS_ERR(b)) {
+		ret = PTR_ERR(b);
+		mvr_thread_end(a);	/* never woken: its work never runs */
+		goto out_probe;
+	}
+	pr_info("movops_repro: isolate-undo: A (CPU %d) and B (CPU %d) run alloc_contig_range() over PFN %lu, pageblock %lu\n",
+		cpu_a, cpu_b, mvr_iso.pfn, pageblock_start_pfn(mvr_iso.pfn));
+	WRITE_ONCE(mvr_iso.a, a);
+	wake_up_process(b);
+	wake_up_process(a);
+	/* Stopping a kthread before it ran would skip its work: wait first. */
+	wait_for_completion(&mvr_iso.b_fin);
+	wait_for_completion(&mvr_iso.a_fin);
+	mvr_thread_end(b);
+	mvr_thread_end(a);
+	WRITE_ONCE(mvr_iso.a, NULL);
+
+	if (!mvr_iso.a_ret)
+		free_contig_range(mvr_iso.pfn, 1);
+	if (!atomic_read(&mvr_iso.held) || !mvr_iso.b_ran) {
+		mvr_report("isolate-undo", "fail: the window was not reached (held %d, B ran %d)",
+			   atomic_read(&mvr_iso.held), mvr_iso.b_ran);
+		ret = -EAGAIN;
+	} else {
+		mvr_report("isolate-undo",
+			   "clean: B returned %d while A held the pageblock, A returned %d, no splat",
+			   mvr_iso.b_ret, mvr_iso.a_ret);
+		ret = 0;
+	}
+out_probe:
+	unregister_kprobe(&mvr_hold_kp);
+	return ret;
+}
+#else
+static int mvr_isolate_undo(void)
+{
+	mvr_report("isolate-undo", "skip: no CONFIG_KPROBES");
+	return -EOPNOTSUPP;
+}
+#endif
+
+static ssize_t mvr_trigger_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+
+	mutex_lock(&mvr_lock);
+	if (!strcmp(buf, "dma-pageblock"))
+		ret = mvr_dma_pageblock();
+	else if (!strcmp(buf, "isolate-undo"))
+		ret = mvr_isolate_undo();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&mvr_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t mvr_result_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[sizeof(mvr_result) + 1];
+	int n;
+
+	mutex_lock(&mvr_lock);
+	n = scnprintf(buf, sizeof(buf), "%s\n", mvr_result);
+	mutex_unlock(&mvr_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, n);
+}
+
+static const struct file_operations mvr_trigger_fops = {
+	.owner = THIS_MODULE,
+	.write = mvr_trigger_write,
+};
+
+static const struct file_operations mvr_result_fops = {
+	.owner = THIS_MODULE,
+	.read = mvr_result_read,
+};
+
+static int __init movops_repro_init(void)
+{
+	mvr_dir = debugfs_create_dir("movops_repro", NULL);
+	if (IS_ERR(mvr_dir))
+		return PTR_ERR(mvr_dir);
+	debugfs_create_file("trigger", 0200, mvr_dir, NULL, &mvr_trigger_fops);
+	debugfs_create_file("result", 0400, mvr_dir, NULL, &mvr_result_fops);
+	return 0;
+}
+
+static void __exit movops_repro_exit(void)
+{
+	debugfs_remove_recursive(mvr_dir);
+}
+
+module_init(movops_repro_init);
+module_exit(movops_repro_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Reproducers of kernel bugs found by movops (run on request only)");
