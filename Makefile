@@ -91,7 +91,7 @@ EXPECT_FAIL_zs_corrupt := zs_verify_intact
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
 	bench coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
-	kselftest-check stress fuzz lint kunit kunit-install kunit-uninstall mutants mutants-list clean distclean
+	kselftest-check stress fuzz repro lint kunit kunit-install kunit-uninstall mutants mutants-list clean distclean
 .NOTPARALLEL:
 
 all: run
@@ -320,6 +320,30 @@ mutants: setup
 
 mutants-list:
 	@python3 scripts/mutants.py --list
+# make repro BUG=name: one kernel bug's reproducer (docs/kernel-bugs.md) in a
+# guest of its own (oops=panic: a VM_BUG_ON ends the run at once), judged by
+# scripts/repro.py: without the bug's patch the bug must show (REPRODUCED),
+# with it (PATCHES=) the reproducer must run clean (FIXED). "make repro"
+# alone lists the names. Never part of make run or make check.
+BUG ?=
+REPRO_RUN    = $(BUILD)/results/$(RTAG)-repro-$(BUG)
+REPRO_INITRD = $(INITRD:.cpio.gz=-repro.cpio.gz)
+ifeq ($(strip $(BUG)),)
+repro:
+	@python3 scripts/repro.py --list
+else
+repro:
+	@python3 scripts/repro.py --list | grep "^  $(BUG) " > /dev/null || \
+		{ echo "movops: no reproducer named '$(BUG)' (make repro lists them)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(REPRO_RUN)
+	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
+	@MOVOPS_ONLY=repro MOVOPS_REPRO=$(BUG) scripts/mkinitramfs.sh $(REPRO_INITRD)
+	@$(MAKE) --no-print-directory boot RESULTS=$(REPRO_RUN) INITRD=$(REPRO_INITRD) \
+		KERNEL_ARGS="$(strip $(KERNEL_ARGS) oops=panic)"
+	@python3 scripts/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
+		--ktap $(REPRO_RUN)/runner.ktap --vm-record $(REPRO_RUN)/vm.json \
+		--out $(REPRO_RUN)/repro.json
+endif
 
 # Paths quoted: a clone in a folder whose name has a space must not take a
 # sibling with it (tests/test_host_fixes.py).

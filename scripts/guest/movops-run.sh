@@ -202,7 +202,8 @@ scenario_kunit() {
 	# kunit.filter_glob that matches nothing) kept it out of debugfs; let
 	# the module's copy run.
 	glob=/sys/module/kunit/parameters/filter_glob
-	[ ! -w "$glob" ] || printf '*' > "$glob"	# no newline: it would be part of the glob
+	# MOVOPS_KUNIT_GLOB: one case only (scripts/guest/repro.sh).
+	[ ! -w "$glob" ] || printf '%s' "${MOVOPS_KUNIT_GLOB:-*}" > "$glob"	# no newline: it would be part of the glob
 	if ! err=$(insmod "$ko" 2>&1); then
 		ktap_fail movops_kunit_load "insmod: $err"
 		return
@@ -252,8 +253,9 @@ fi
 # unreferenced once they are unloaded.  Stress mode checks its own.
 [ -z "$LEAK_RANGES" ] || kmemleak_check kmemleak_clean "$LEAK_RANGES"
 
-# Stress mode and the debugfs fuzzer (make stress, make fuzz): only on request.
-for s in stress fuzz; do
+# Stress mode, the debugfs fuzzer and the kernel bug reproducers (make
+# stress, make fuzz, make repro): only on request.
+for s in stress fuzz repro; do
 	[ "$MOVOPS_ONLY" = "$s" ] && [ -f "$MODDIR/$s.sh" ] || continue
 	ktap_diag "movops-phase: $s"
 	. "$MODDIR/$s.sh" && "scenario_$s"
