@@ -10,6 +10,7 @@
 # MOVOPS_STRESS_PAGES     balloon pages churned between N/2 and N (8192)
 # MOVOPS_STRESS_OBJECTS   zsmalloc objects, likewise (8192)
 # MOVOPS_STRESS_MIN       fewest movable_ops migrations the main run needs (1)
+# MOVOPS_STRESS_SERIALIZE 0: the migrators' range calls unserialised (1)
 # MOVOPS_STRESS_PHASES    which phases run (default: all of
 #                         "cap main unload pressure faults kmemleak")
 
@@ -108,6 +109,10 @@ st_phase_main() {
 	st_param migrators "${MOVOPS_STRESS_MIGRATORS:-2}"
 	st_param balloon_pages "${MOVOPS_STRESS_PAGES:-8192}"
 	st_param zs_objects "${MOVOPS_STRESS_OBJECTS:-8192}"
+	# MOVOPS_STRESS_SERIALIZE=0: range calls unserialised (the module's
+	# stress_serialize), the way the isolation race of docs/kernel-bugs.md
+	# showed up.
+	st_param serialize "${MOVOPS_STRESS_SERIALIZE:-1}"
 	mig0=$(vmstat balloon_migrate); defl0=$(vmstat balloon_deflate)
 	pg0=$(vmstat pgmigrate_success); zsm0=$(probe_all zs_migrate)
 	ktap_diag "stress: ${secs}s, ${MOVOPS_STRESS_MIGRATORS:-2} migrators, ${MOVOPS_STRESS_PAGES:-8192} pages, ${MOVOPS_STRESS_OBJECTS:-8192} objects"
