@@ -86,7 +86,9 @@ def judge(bug, console, ktap_lines, patches, vm=None):
     # Something else: say what was seen.
     seen = []
     if found:
-        seen.append(f'splat: {found[0][2]} (console line {found[0][0]})')
+        # The splat's own line, not its "cut here" opener.
+        first = next((f for f in found if 'cut here' not in f[2]), found[0])
+        seen.append(f'splat: {first[2]} (console line {first[0]})')
     if timed_out:
         seen.append('the guest timed out')
     if t is None:
