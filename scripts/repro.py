@@ -72,8 +72,10 @@ def judge(bug, console, ktap_lines, patches, vm=None):
                 return False, 'NOT REPRODUCED', (f'{b["test"]} ran clean {where}: '
                                                  f'the kernel does not have the bug')
     else:
+        # KUnit prints an expectation's message on a line of its own, not
+        # as a '#' diagnostic: look for it in the whole stream.
         failed_as_known = (t is not None and t.status == 'fail' and
-                           any(b['failure'] in d for d in t.diag + rep.trailer))
+                           any(b['failure'] in ln for ln in ktap_lines))
         if not fixed:
             if failed_as_known and not found:
                 return True, 'REPRODUCED', (f'{b["test"]} failed: "{b["failure"]}": '

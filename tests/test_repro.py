@@ -61,6 +61,13 @@ class Judge(unittest.TestCase):
         self.assertFalse(ok)
         self.assertIn('no result for repro_dma-pageblock', msg)
 
+    def test_kunit_case_recorded(self):
+        # A whole make run on 7.3.4: the case fails with its message.
+        k = read('full-pass-runner.ktap')
+        ok, word, _ = repro.judge('balloon-stat', read('full-pass-console.log'), k, [])
+        self.assertTrue(ok)
+        self.assertEqual(word, 'REPRODUCED')
+
     def test_kunit_case(self):
         b = repro.BUGS['balloon-stat']
         failing = ['KTAP version 1', '    # Subtest: movops_balloon',
