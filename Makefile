@@ -321,7 +321,8 @@ mutants: setup
 mutants-list:
 	@python3 scripts/mutants.py --list
 # make repro BUG=name: one kernel bug's reproducer (docs/kernel-bugs.md) in a
-# guest of its own (oops=panic: a VM_BUG_ON ends the run at once), judged by
+# guest of its own (booted with oops=panic, as every guest: a VM_BUG_ON ends
+# the run at once), judged by
 # scripts/repro.py: without the bug's patch the bug must show (REPRODUCED),
 # with it (PATCHES=) the reproducer must run clean (FIXED). "make repro"
 # alone lists the names. Never part of make run or make check.
@@ -338,11 +339,10 @@ repro:
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(REPRO_RUN)
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@MOVOPS_ONLY=repro MOVOPS_REPRO=$(BUG) scripts/mkinitramfs.sh $(REPRO_INITRD)
-	@$(MAKE) --no-print-directory boot RESULTS=$(REPRO_RUN) INITRD=$(REPRO_INITRD) \
-		KERNEL_ARGS="$(strip $(KERNEL_ARGS) oops=panic)"
+	@$(MAKE) --no-print-directory boot RESULTS=$(REPRO_RUN) INITRD=$(REPRO_INITRD)
 	@python3 scripts/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
 		--ktap $(REPRO_RUN)/runner.ktap --vm-record $(REPRO_RUN)/vm.json \
-		--out $(REPRO_RUN)/repro.json
+		--patches "$(MOVOPS_PATCH_NAMES)" --out $(REPRO_RUN)/repro.json
 endif
 
 # Paths quoted: a clone in a folder whose name has a space must not take a
