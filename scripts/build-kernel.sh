@@ -114,12 +114,22 @@ stamp() {
 	echo "$id $(cksum < "$DIR/.config")${VTAG:+ $(cut -d" " -f1 < "$VDIR/applied" | tr "\n" " ")}" \
 		"$("$SRC/scripts/pahole-version.sh" pahole)" "$(${CC:-gcc} --version 2>/dev/null | head -n 1)"
 }
+# The suite built into the kernel is the hook's copy as of the last make
+# (.movops-suite-built). A caller that boots that suite (kunit-run.sh, with
+# MOVOPS_WITH_SUITE=1, then 'kunit.py exec' without a make of its own) gets
+# a make when the copy changed since; a VM run, which loads the suite as a
+# module, does not wait for one.
+suite=
+[ -z "${hook:-}" ] || suite=$(cat "$hook"/kunit/*.[ch] "$hook"/kunit/Kbuild \
+	"$hook"/kunit/Kconfig "$hook"/module/*.h 2>/dev/null | cksum)
 if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
-   [ ! -f "$DIR/arch/x86/boot/bzImage" ]; then
+   [ ! -f "$DIR/arch/x86/boot/bzImage" ] ||
+   { [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; }; then
 	echo "movops: building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG}), make -j$(nproc)" >&2
 	t=$(now)
 	kmake -s -j"$(nproc)" all >&2
 	stamp > "$DIR/.movops-built"
+	printf '%s\n' "$suite" > "$DIR/.movops-suite-built"
 	# What the last real configure and build of this directory took, for
 	# results.json (a run that reuses the build shows its own ~0 s 'kernel').
 	printf 'fetch %s\nconfig %s\nbuild %s\n' "$t_fetch" "${t_config:-0}" "$(since "$t")" \
