@@ -31,7 +31,7 @@ MOVOPS_LEAK ?=
 # (fixed-by= in scripts/known-failures.txt, a patch file name) must pass.
 PATCHES ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
-export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_CACHE PATCHES
+export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_PASSES MOVOPS_CACHE PATCHES
 
 # make stress / make fuzz (docs/reliability.md): the main stress run's length
 # and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest
@@ -88,6 +88,10 @@ export RESULTS
 # Tests of the tests: with an injected fault, exactly these lines must fail.
 EXPECT_FAIL_balloon_fail := balloon_targeted_migrated
 EXPECT_FAIL_zs_corrupt := zs_verify_intact
+INJECTIONS ?= balloon_fail zs_corrupt
+# MOVOPS_PASSES: injections run after the main run, in the same boot.
+MOVOPS_PASSES ?=
+inject_dir = $(BUILD)/results/$(RTAG)-inject-$(1)
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
 	bench coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
@@ -100,20 +104,28 @@ all: run
 run: phases-reset setup kernel
 	@$(PHASE) modules $(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@$(PHASE) initramfs scripts/mkinitramfs.sh $(INITRD)
-	@$(MAKE) --no-print-directory boot verdict
+	@$(MAKE) --no-print-directory boot
+	@rc=0; \
+	$(if $(MOVOPS_PASSES),scripts/split_passes.py $(RESULTS) \
+		$(foreach p,$(MOVOPS_PASSES),$(p)=$(call inject_dir,$(p))) || rc=1;) \
+	$(MAKE) --no-print-directory verdict || rc=1; \
+	for p in $(MOVOPS_PASSES); do \
+		$(MAKE) --no-print-directory verdict MOVOPS_INJECT=$$p \
+			RESULTS=$(BUILD)/results/$(RTAG)-inject-$$p || rc=1; \
+	done; \
+	exit $$rc
 
 # The tests: set-up, host-side tests, lint, the VM run, the failure
-# injections, kunit.py.
+# injections, kunit.py. The injections run as passes of the main boot
+# (MOVOPS_PASSES), each judged in its own results directory with its own
+# expected failures.
 check: setup test lint
 	@rc=0; \
-	$(MAKE) --no-print-directory run || rc=1; \
-	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=balloon_fail || rc=1; \
-	$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=zs_corrupt || rc=1; \
+	$(MAKE) --no-print-directory run MOVOPS_PASSES="$(INJECTIONS)" || rc=1; \
 	$(MAKE) --no-print-directory kunit || rc=1; \
 	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
-		$(BUILD)/results/$(RTAG)-inject-balloon_fail \
-		$(BUILD)/results/$(RTAG)-inject-zs_corrupt || rc=1; \
+		$(foreach i,$(INJECTIONS),$(call inject_dir,$(i))) || rc=1; \
 	exit $$rc
 
 test tests:
@@ -159,7 +171,7 @@ verdict:
 
 # One VM run with a fault injected; its results go to their own directory.
 inject-check:
-	@$(MAKE) --no-print-directory run RESULTS=$(BUILD)/results/$(RTAG)-inject-$(MOVOPS_INJECT)
+	@$(MAKE) --no-print-directory run MOVOPS_PASSES= RESULTS=$(call inject_dir,$(MOVOPS_INJECT))
 
 # Tests of the test for a dead kernel (docs/verdicts.md): the runner makes
 # the kernel oops (LKDTM BUG) or lock up every CPU (LKDTM SMP_CALL_LOCKUP)

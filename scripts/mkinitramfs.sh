@@ -29,6 +29,7 @@ done
 {
 	printf 'export MOVOPS_INJECT=%s\n' "${MOVOPS_INJECT:-}"
 	printf 'export MOVOPS_ONLY=%s\n' "${MOVOPS_ONLY:-}"
+	printf "export MOVOPS_PASSES='%s'\n" "${MOVOPS_PASSES:-}"
 	# make stress / make fuzz / make repro settings, the flavour's slack and
 	# wait scale (numbers, words and dashes only).
 	env | grep -E '^MOVOPS_(STRESS_[A-Z_]+|FUZZ_[A-Z_]+|MEMFREE_SLACK_KB|WAIT_SCALE|LEAK|REPRO)=[a-z0-9 -]*$' | sed "s/=\(.*\)/='\1'/; s/^/export /" || true

@@ -165,7 +165,12 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 			run_t0=$(now_ms)
 			scenario_movops
 			run_t1=$(now_ms)
-			scenario_real	# real users (issue 5): scenario-real.sh
+			# Real users (issue 5): scenario-real.sh. A failure-injection
+			# pass after the main run (init's MOVOPS_PASSES) sets
+			# MOVOPS_REAL=0: the census would read NR_BALLOON_PAGES as
+			# the main run's KUnit suite left it (kernel bug: its -ENOENT
+			# migrations never decrement it), and no injection touches them.
+			[ "${MOVOPS_REAL:-1}" = 0 ] || scenario_real
 			record guest_movops_ms "$((run_t1 - run_t0))"
 			record guest_real_ms "$(($(now_ms) - run_t1))"
 		else
