@@ -14,10 +14,22 @@ checkpatch=$KDIR/source/scripts/checkpatch.pl
 rc=0
 files=$(cd "$TOP" && ls module/*.[ch] kunit/*.[ch] 2>/dev/null | grep -v '\.mod\.c$' || true)
 [ -n "$files" ] || die "no C files under module/ or kunit/"
+log=$(mktemp)
+cplog=$(mktemp)
+# Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.
+scratch=$(mktemp -d)
+trap 'rm -rf "$log" "$cplog" "$scratch"' EXIT
+# checkpatch (one process, single-threaded) runs beside the W=1 C=2 build.
 # shellcheck disable=SC2086
+(cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files > "$cplog" 2>&1) &
+cppid=$!
+"$TOP/scripts/sync-src.sh" "$scratch"
+brc=0
+make -C "$KDIR" M="$scratch" -j"$(nproc)" W=1 C=2 CHECK="$CHECK" modules > "$log" 2>&1 || brc=$?
 cprc=0
-all=$(cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files 2>&1) || cprc=$?
+wait $cppid || cprc=$?
+all=$(cat "$cplog")
 # 0: clean, 1: findings; anything else: checkpatch did not run.
 if [ $cprc -gt 1 ]; then
 	printf 'movops: checkpatch failed to run (exit %s):\n%s\n' "$cprc" "$all" >&2
@@ -28,13 +40,7 @@ if [ -n "$out" ]; then
 	printf 'movops: checkpatch --strict:\n%s\n' "$out" >&2
 	rc=1
 fi
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.
-scratch=$(mktemp -d)
-trap 'rm -rf "$log" "$scratch"' EXIT
-"$TOP/scripts/sync-src.sh" "$scratch"
-if ! make -C "$KDIR" M="$scratch" W=1 C=2 CHECK="$CHECK" modules > "$log" 2>&1; then
+if [ $brc != 0 ]; then
 	cat "$log" >&2
 	die "W=1 C=2 build failed"
 fi
