@@ -31,7 +31,10 @@ MOVOPS_LEAK ?=
 # (fixed-by= in scripts/known-failures.txt, a patch file name) must pass.
 PATCHES ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
-export KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_PASSES MOVOPS_CACHE PATCHES
+# Long steps print a progress line every PROGRESS_S seconds (10); V=1 shows
+# the raw output of the kernel and module builds instead (kbuild's V=1).
+V ?= 0
+export V KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_PASSES MOVOPS_CACHE PATCHES
 
 # make stress / make fuzz (docs/reliability.md): the main stress run's length
 # and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest
@@ -149,7 +152,8 @@ kernel: setup
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/sync-src.sh $(MOD_SRC)
-	$(KNS) $(MAKE) -C $(KDIR_NS) M=$(MOD_SRC) modules
+	@scripts/progress.sh "building modules in $(MOD_SRC)" -- \
+		$(KNS) $(MAKE) $(if $(filter 1,$(V)),,-s) -C $(KDIR_NS) M=$(MOD_SRC) modules
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:

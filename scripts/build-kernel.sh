@@ -6,6 +6,7 @@
 # incremental make, since its sources may have changed.
 set -eu
 . "$(dirname "$0")/common.sh"
+. "$TOP/scripts/versions.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 t=$(now)
@@ -81,12 +82,28 @@ fi
 for f in $frags; do
 	[ -f "$f" ] || die "no config fragment $f (KVER=$KVER FLAVOR=$FLAVOR)"
 done
+# V=1: the kernel's make speaks (and, through MAKEFLAGS, prints every
+# command); otherwise it is silent and the build prints a progress line.
+if [ "${V:-0}" = 1 ]; then quiet=''; else quiet=-s; fi
 kmake() {
 	if [ -n "$VTAG" ]; then
-		"$TOP/scripts/variant.sh" exec "$VDIR" make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
+		"$TOP/scripts/variant.sh" exec "$VDIR" make -C "$SRC" O="$OBJ" ARCH=x86_64 $quiet "$@"
 	else
-		make -C "$SRC" O="$OBJ" ARCH=x86_64 "$@"
+		make -C "$SRC" O="$OBJ" ARCH=x86_64 $quiet "$@"
 	fi
+}
+# How many objects a cold build of this version and flavour writes: the
+# count a finished build of it recorded (.movops-objects), else any of this
+# version's finished builds, else versions.sh's KOBJECTS, else none (the
+# progress line then counts without a total).
+objects_estimate() {
+	for pat in "$KVER-$FLAVOR-" "$KVER-"; do
+		for d in "$MOVOPS_CACHE/kernel/$pat"*/; do
+			[ -f "$d.movops-built" ] || continue
+			cat "$d.movops-objects" 2>/dev/null || find "$d" -name '*.o' | wc -l
+		done | sort -n | tail -n 1 | grep . && return
+	done
+	echo "${KOBJECTS:-}"
 }
 
 # Configure: only when the fragments changed.
@@ -96,7 +113,7 @@ want=$(cat $frags)
 if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/dev/null)" ]; then
 	echo "movops: configuring $KVER ($FLAVOR${VTAG:+, variant $VTAG}) in $DIR" >&2
 	printf '%s\n' "$want" > "$DIR/.config"
-	kmake -s olddefconfig >&2
+	kmake olddefconfig >&2
 	rm -f "$DIR/.movops-built"
 	printf '%s\n' "$want" > "$DIR/.movops-fragments"
 	t_config=$(since "$t")
@@ -125,9 +142,26 @@ suite=
 if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
    [ ! -f "$DIR/arch/x86/boot/bzImage" ] ||
    { [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; }; then
-	echo "movops: building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG}), make -j$(nproc)" >&2
 	t=$(now)
-	kmake -s -j"$(nproc)" all >&2
+	# (warm_check.py looks for "movops: building kernel": keep the words.)
+	what="building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG})"
+	if [ -f "$DIR/vmlinux" ]; then
+		# Rebuild: count the objects it writes, no estimate.
+		cold='' total='' count=--new-objects
+		echo "movops: $what in $DIR (incremental), make -j$(nproc)" >&2
+	else
+		# First build (or one that was interrupted): every object counts.
+		cold=1 total=$(objects_estimate) count=--objects
+		echo "movops: $what in $DIR (${total:+about }${total:-an unknown number of} objects), make -j$(nproc)" >&2
+	fi
+	if [ -n "$quiet" ]; then
+		progress "$what" "$count" "$DIR" ${total:+--total "$total"} -- \
+			kmake -j"$(nproc)" all >&2
+	else
+		kmake -j"$(nproc)" all >&2
+	fi
+	[ -z "$cold" ] || find "$DIR" -name '*.o' | wc -l > "$DIR/.movops-objects"
+	echo "movops: kernel $KVER ($FLAVOR) built in $(since "$t") s" >&2
 	stamp > "$DIR/.movops-built"
 	printf '%s\n' "$suite" > "$DIR/.movops-suite-built"
 	# What the last real configure and build of this directory took, for

@@ -59,3 +59,71 @@ apt_update() {
 		[ -n "$(ls "$APT/lists" | grep "$1")" ]
 	fi
 }
+
+# progress WHAT [--objects|--new-objects DIR [--total N]] -- CMD [ARG...]
+# Run CMD (a command or a shell function) in the foreground; meanwhile print
+# on stderr, every PROGRESS_S seconds (default 10), "movops: WHAT: ...,
+# elapsed 1m20s". With --objects the line counts the .o files under DIR
+# (with --new-objects only those written since the start), out of about N
+# when N is given. Returns CMD's status.
+# A CMD that ends before the first tick prints nothing: a fast step is quiet.
+# The ticker stops within a second when the calling script is gone.
+progress() (
+	what=$1
+	shift
+	dir='' total='' new=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--objects) dir=$2 new=''; shift 2 ;;
+		--new-objects) dir=$2 new=1; shift 2 ;;
+		--total) total=$2; shift 2 ;;
+		--) shift; break ;;
+		*) die "progress: unknown option $1" ;;
+		esac
+	done
+	every=${PROGRESS_S:-10}
+	start=$(date +%s)
+	marker=
+	if [ -n "$dir" ]; then
+		marker=$dir/.movops-progress-start
+		: > "$marker"
+		# Counting every object: a marker older than all of them.
+		[ -n "$new" ] || touch -d @0 "$marker"
+	fi
+	main=$$
+	(
+		next=$((start + every))
+		while sleep 1 && kill -0 "$main" 2>/dev/null; do
+			now=$(date +%s)
+			[ "$now" -ge "$next" ] || continue
+			next=$((next + every))
+			progress_line "$what" "$start" "$marker" "$total"
+		done
+	) &
+	ticker=$!
+	trap 'kill "$ticker" 2>/dev/null || :' EXIT
+	rc=0
+	"$@" || rc=$?
+	kill "$ticker" 2>/dev/null || :
+	wait "$ticker" 2>/dev/null || :
+	[ -z "$marker" ] || rm -f "$marker"
+	return $rc
+)
+progress_line() {
+	s=$(($(date +%s) - $2))
+	if [ "$s" -ge 60 ]; then
+		s=$(printf '%dm%02ds' $((s / 60)) $((s % 60)))
+	else
+		s=${s}s
+	fi
+	if [ -z "$3" ]; then
+		echo "movops: $1: elapsed $s" >&2
+		return
+	fi
+	n=$(find "$(dirname "$3")" -name '*.o' -newer "$3" 2>/dev/null | wc -l)
+	if [ -n "$4" ] && [ "$4" -ge "$n" ]; then
+		echo "movops: $1: $n of ~$4 objects ($((n * 100 / $4))%), elapsed $s" >&2
+	else
+		echo "movops: $1: $n objects, elapsed $s" >&2
+	fi
+}

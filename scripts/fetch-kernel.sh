@@ -31,13 +31,18 @@ if [ ! -f "$SRC/.movops-complete" ]; then
 	echo "movops: fetching $DEB_PKG $VERSION from $DEB_SUITE" >&2
 	DEB=$(ls "$APT/archives/${DEB_PKG}_"*.deb 2>/dev/null | grep -F "_$(echo "$VERSION" | sed 's/:/%3a/')_" | head -n 1 || true)
 	if [ -z "$DEB" ]; then
-		(cd "$APT/archives" && aptq apt-get download "$DEB_PKG=$VERSION" >&2) ||
+		(cd "$APT/archives" && progress "downloading $DEB_PKG $VERSION" -- \
+			aptq apt-get download "$DEB_PKG=$VERSION" >&2) ||
 			die "download of $DEB_PKG $VERSION failed"
 		DEB=$(ls "$APT/archives/${DEB_PKG}_"*.deb | head -n 1)
 	fi
 	rm -rf "$SRC.tmp" && mkdir -p "$SRC.tmp"
-	dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$SRC.tmp" --wildcards './usr/src/*.tar.*'
-	tar -x -C "$SRC.tmp" -f "$SRC.tmp"/usr/src/*.tar.*
+	echo "movops: unpacking $DEB_PKG $VERSION into $SRC" >&2
+	unpack() {
+		dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$SRC.tmp" --wildcards './usr/src/*.tar.*'
+		tar -x -C "$SRC.tmp" -f "$SRC.tmp"/usr/src/*.tar.*
+	}
+	progress "unpacking $DEB_PKG $VERSION" -- unpack
 	rm -rf "$SRC.tmp/usr"
 	rm -rf "$SRC" && mv "$SRC.tmp" "$SRC"
 	echo "$VERSION" > "$SRC/.movops-complete"

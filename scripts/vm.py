@@ -252,6 +252,36 @@ def probe_kvm(args, cache):
     return accel, why
 
 
+class Progress:
+    """A line on stderr every PROGRESS_S seconds (default 10) while the guest
+    runs: how long, and how many KTAP results the runner has reported. A
+    guest that finishes sooner prints nothing."""
+
+    RESULT = re.compile(rb'^\s*(not ok|ok) \d+')
+
+    def __init__(self, start, timeout):
+        self.start, self.timeout = start, timeout
+        self.every = float(os.environ.get('PROGRESS_S', '10'))
+        self.next = start + self.every
+        self.results = self.failed = 0
+
+    def lines(self, lines):
+        for line in lines:
+            m = self.RESULT.match(line)
+            if m:
+                self.results += 1
+                self.failed += m.group(1) == b'not ok'
+
+    def tick(self, now):
+        if now < self.next:
+            return
+        self.next += self.every
+        what = (f'{self.results} results ({self.failed} failed)' if self.results
+                else 'booting, no results yet')
+        print(f'movops: guest: {what}, elapsed {now - self.start:.0f}s'
+              f' of TIMEOUT={self.timeout:g}s', file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--kernel', required=True)
@@ -304,7 +334,7 @@ def main():
         accel, why = probe_kvm(args, args.probe_cache)
     else:
         accel, why = args.accel, 'ACCEL=' + args.accel
-    print(f'movops: accelerator {accel}: {why}', file=sys.stderr)
+    print(f'movops: booting the guest, accelerator {accel}: {why}', file=sys.stderr)
 
     tmp = tempfile.mkdtemp(prefix='movops-vm-')
     qmp = args.qmp or os.path.join(tmp, 'qmp.sock')
@@ -351,8 +381,10 @@ def main():
         console_in = open(args.console, 'rb')
         watch = Watch(start, args.silence)
         pending = b''
+        progress = Progress(start, args.timeout)
         while proc.poll() is None:
             now = time.monotonic()
+            progress.tick(now)
             out = console_in.read()
             if out:
                 watch.feed(out, now)
@@ -363,6 +395,7 @@ def main():
                     first_ktap = now
                 pending += chunk
                 *lines, pending = pending.split(b'\n')
+                progress.lines(lines)
                 for line in lines:
                     rec = serve_request(line.decode(errors='replace'), qmp, total_mib)
                     if rec:
