@@ -61,6 +61,14 @@ class Watch:
             if hit and self.fatal is None and splats.fatal(*hit):
                 self.fatal = (now,) + hit
 
+    def flush(self, now):
+        """Judge a last line that has no newline (QEMU ended mid-line)."""
+        if self.pending:
+            # Its bytes were counted as output when they arrived.
+            last, self.pending, saved = self.pending, b'', self.last_output
+            self.feed(last + b'\n', now)
+            self.last_output = saved
+
     def verdict(self, now):
         if self.fatal and now - self.fatal[0] >= FATAL_GRACE_S:
             return f'kernel died: {self.fatal[1]}: {self.fatal[2]}'
@@ -411,7 +419,10 @@ def main():
             time.sleep(0.05)
         end = time.monotonic()
         # What QEMU's exit left unread: a panic's last lines.
-        watch.feed(console_in.read() + b'\n', end)
+        rest = console_in.read()
+        if rest:
+            watch.feed(rest, end)
+        watch.flush(end)
         console_in.close()
         if watch.fatal:
             record['fatal_at_s'] = round(watch.fatal[0] - start, 3)

@@ -50,6 +50,17 @@ class Watch(unittest.TestCase):
         w.silence = 0
         self.assertIsNone(w.verdict(1000))
 
+    def test_flush_judges_the_last_line(self):
+        w = vm.Watch(0, 20)
+        w.feed(b'movops-alive 1\nKernel panic - not syncing: x', 5)
+        self.assertIsNone(w.fatal)
+        w.flush(6)
+        self.assertEqual(w.fatal[1], 'panic')
+        w = vm.Watch(0, 20)
+        w.feed(b'movops-alive 1\n', 5)
+        w.flush(9)
+        self.assertEqual(w.last_output, 5)      # nothing new: no output
+
     def test_lines_split_across_reads(self):
         w = vm.Watch(0, 20)
         w.feed(b'Kernel pa', 1)
