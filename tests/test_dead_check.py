@@ -39,10 +39,12 @@ class DeadCheck(unittest.TestCase):
         self.assertIn('kernel oops at console line 583: Oops: invalid opcode: 0000 [#1] SMP NOPTI',
                       res['reasons'])
         nr = [r for r in res['reasons'] if r.startswith('not run:')]
-        self.assertEqual(nr, ['not run: phase kunit cut short (60 results in all, last result: '
-                              'movops_memfree_restored); KUnit suites not run: movops_balloon '
-                              '(10 cases), movops_negative (1 cases), movops_resolution (5 cases), '
-                              'movops_zsmalloc (2 cases)'])
+        # (The case counts come from today's kunit/*.c.)
+        self.assertEqual(len(nr), 1, res['reasons'])
+        self.assertRegex(nr[0], r'^not run: phase kunit cut short \(60 results in all, last '
+                         r'result: movops_memfree_restored\); KUnit suites not run: '
+                         r'movops_balloon \(\d+ cases\), movops_negative \(\d+ cases\), '
+                         r'movops_resolution \(\d+ cases\), movops_zsmalloc \(\d+ cases\)$')
         # The splat from its first line, and the console tail.
         self.assertIn('--- the fatal splat, console line 582 ---', shown)
         self.assertIn('Kernel panic - not syncing: Fatal exception', shown)
