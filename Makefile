@@ -71,18 +71,54 @@ KDIR_NS  = $(if $(VTAG),"$$(scripts/variant.sh obj $(KERNEL))",$(KDIR))
 export PATCHES
 
 BUILD   := $(CURDIR)/build
+# KSRC=tree: the version is what the tree's Makefile says, never a default.
+ifneq ($(KSRC),)
+override KVER := $(shell scripts/tree-version.sh $(KSRC))
+ifeq ($(KVER),)
+$(error movops: KSRC=$(KSRC) is not a kernel tree with VERSION and PATCHLEVEL in its Makefile)
+endif
+endif
+# KERNEL=debian / debian-rt: Debian's own prebuilt kernel of series KVER,
+# nothing built (docs/debian-kernels.md). Its name tags the results and
+# build directories in place of the flavour; KERNEL itself then names the
+# kernel directory, as it does for built kernels.
+ifeq ($(origin KERNEL),command line)
+DEBIAN  := $(filter debian debian-rt,$(KERNEL))
+ifneq ($(filter-out debian debian-rt,$(KERNEL)),)
+$(error movops: KERNEL=$(KERNEL): known kernels are debian and debian-rt (unset: built from source))
+endif
+endif
+export DEBIAN
+KTAG    := $(or $(DEBIAN),$(FLAVOR))
 # Results per version; a flavour other than default, and a variant, get their
 # own directory.
-RTAG    := $(KVER)$(if $(filter-out default,$(FLAVOR)),-$(FLAVOR))$(VSUF)
+RTAG    := $(KVER)$(if $(filter-out default,$(KTAG)),-$(KTAG))$(VSUF)
 RESULTS ?= $(BUILD)/results/$(RTAG)
-KERNEL  := $(BUILD)/kernel-$(KVER)-$(FLAVOR)$(VSUF)
-KDIR    ?= $(KERNEL)
-INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(FLAVOR)$(VSUF).cpio.gz
+override KERNEL := $(BUILD)/kernel-$(KVER)-$(KTAG)$(VSUF)
+INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(KTAG)$(VSUF).cpio.gz
 # Modules build in a copy of their sources per version and flavour (6.12 and
 # 7.3 leave different objects behind); the .ko files are found there.
-MOD_SRC ?= $(BUILD)/src-$(KVER)-$(FLAVOR)$(VSUF)
+MOD_SRC ?= $(BUILD)/src-$(KVER)-$(KTAG)$(VSUF)
 export KO_DIR := $(MOD_SRC)
+ifeq ($(DEBIAN),)
+KDIR    ?= $(KERNEL)
+KMAKE    = $(KNS) $(MAKE) -C $(KDIR_NS)
 KERNEL_IMAGE ?= $(KERNEL)/arch/x86/boot/bzImage
+else
+# Headers and compiler of Debian's kernel (in its build root if need be);
+# Debian's own modules (virtio_balloon, zram, ...) go into the initramfs.
+# Its own set-up: mmdebstrap (a build root for headers that want another
+# Debian release's compiler), pahole (module BTF, as Debian's kbuild does).
+DEBIAN_PKGS := mmdebstrap dwarves
+override KDIR := $(KERNEL)/headers
+KMAKE   := scripts/debian-make.sh $(KERNEL)
+KERNEL_IMAGE := $(KERNEL)/vmlinuz
+export KMODS_DIR := $(KERNEL)/modules
+# One host thread for both vCPUs (scripts/vm.py, --tcg-thread).
+override VM_ARGS += --tcg-thread single
+endif
+# The kernel's config, for the initramfs (what the KUnit part can run).
+export KCONFIG := $(KERNEL)/.config
 QEMU    ?= qemu-system-x86_64
 PHASES  := $(RESULTS)/phases.tsv
 PHASE   := scripts/phase.sh $(PHASES)
@@ -137,6 +173,7 @@ test tests:
 setup:
 	@$(PHASE) setup scripts/setup-host.sh
 	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/setup-host.sh patch)
+	@$(if $(DEBIAN),scripts/setup-host.sh $(DEBIAN_PKGS))
 
 # A run starts from an empty results directory: nothing stale can pass.
 phases-reset:
@@ -146,14 +183,14 @@ phases-reset:
 	@: > "$(PHASES)"
 
 kernel: setup
-	@$(PHASE) kernel scripts/build-kernel.sh > /dev/null
+	@$(PHASE) kernel $(if $(DEBIAN),scripts/debian-kernel.sh,scripts/build-kernel.sh) > /dev/null
 
 # Out-of-tree modules against any prepared kernel build or headers directory.
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/sync-src.sh $(MOD_SRC)
 	@scripts/progress.sh "building modules in $(MOD_SRC)" -- \
-		$(KNS) $(MAKE) $(if $(filter 1,$(V)),,-s) -C $(KDIR_NS) M=$(MOD_SRC) modules
+		$(KMAKE) $(if $(filter 1,$(V)),,-s) M=$(MOD_SRC) modules
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
@@ -253,13 +290,17 @@ kcidb:
 # Every supported version side by side, each from its cached build. With
 # -jN the versions run at once, as many as scripts/matrix-jobs.sh allows
 # (cores and memory: one at a time on 2 cores); without -j, one by one.
+# MATRIX=: the targets, e.g. "7.3 6.12-debian 7.3-debian 7.3-debian-rt"
+# (scripts/matrix.mk says what a target name may be).
 MATRIX_KVERS ?= 6.12 7.3
+MATRIX ?= $(MATRIX_KVERS)
 MATRIX_JOBS = $(shell scripts/matrix-jobs.sh $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),unlimited,1)))
 matrix:
-	@rc=0; jobs=$(MATRIX_JOBS); echo "movops: matrix of $(MATRIX_KVERS), $$jobs at a time"; \
+	@rc=0; jobs=$(MATRIX_JOBS); echo "movops: matrix of $(MATRIX), $$jobs at a time"; \
+	$(foreach v,$(MATRIX),rm -f $(BUILD)/results/$(v)/results.json;) \
 	$(MAKE) -f scripts/matrix.mk -k -j$$jobs $$([ $$jobs -gt 1 ] && echo -Otarget) \
-		--no-print-directory TARGETS="$(MATRIX_KVERS)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
-	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX_KVERS),$(v)=$(BUILD)/results/$(v)) || rc=1; \
+		--no-print-directory TARGETS="$(MATRIX)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
+	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
 	exit $$rc
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.

@@ -18,7 +18,8 @@ if [ -n "${KSRC:-}" ]; then
 else
 	id="deb-$(cat "$SRC/../.movops-complete")"
 fi
-frags="$TOP/scripts/kconfig/base.config $TOP/scripts/kconfig/$KVER.config"
+. "$TOP/scripts/versions.sh"
+frags="$TOP/scripts/kconfig/base.config $(kconfig_fragment "$SRC")"
 [ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
 
 OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id

@@ -14,6 +14,12 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
+# DEB_SOURCE=PACKAGE/SUITE: any other Debian kernel source package (e.g.
+# linux-source-7.2/sid), fetched the same way; build it with KSRC= on the
+# path printed.
+if [ -n "${DEB_SOURCE:-}" ]; then
+	DEB_PKG=${DEB_SOURCE%/*} DEB_SUITE=${DEB_SOURCE#*/}
+fi
 APT=$MOVOPS_CACHE/apt/$DEB_SUITE
 # One fetch at a time per suite: two clones fetching the same tree for the
 # first time would share $APT and unpack into the same $SRC.tmp. The second

@@ -21,7 +21,8 @@ accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
 bin=$BUILD/kunit-bin
 mkdir -p "$bin" "$RESULTS"
 ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/qemu-system-x86_64"
-frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$TOP/scripts/kconfig/$KVER.config"
+. "$TOP/scripts/versions.sh"
+frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$(kconfig_fragment "$SRC")"
 [ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
 
 # The guest kernel arguments of the flavour (KERNEL_ARGS), one option each.

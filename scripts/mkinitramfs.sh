@@ -24,6 +24,45 @@ done
 # EXTRA_ROOT: a directory whose contents go to the initramfs's root as
 # they are (make kselftest-check: a kselftest install and a LAVA stub).
 [ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$stage/"
+# KMODS_DIR (a Debian kernel's lib/modules/<release>): the modules of that
+# kernel the guest drives, with what they depend on, in load order
+# (kmods.order; the runner insmods them). Built-in ones need nothing.
+if [ -n "${KMODS_DIR:-}" ]; then
+	mkdir -p "$stage/movops/kmods"
+	: > "$stage/movops/kmods.order"
+	# kmod_add NAME: NAME's dependencies first, then NAME.
+	kmod_add() {
+		n=$(echo "$1" | tr - _)
+		grep -qx "$n" "$stage/movops/kmods.order" && return 0
+		f=$(grep -E "(^|/)$(echo "$1" | sed 's/[-_]/[-_]/g')\.ko\$" "$KMODS_DIR/modules.order" | head -n 1)
+		if [ -z "$f" ]; then
+			grep -qE "/$(echo "$1" | sed 's/[-_]/[-_]/g')\.ko\$" "$KMODS_DIR/modules.builtin" ||
+				die "$1 is neither a module nor built in ($KMODS_DIR)"
+			return 0
+		fi
+		ko=$(ls "$KMODS_DIR/$f" "$KMODS_DIR/$f".* 2>/dev/null | head -n 1)
+		[ -n "$ko" ] || die "no $f in $KMODS_DIR"
+		for d in $(modinfo -F depends "$ko" | tr , ' '); do
+			(kmod_add "$d")
+		done
+		case $ko in
+		*.xz)	xz -dc "$ko" ;;
+		*.zst)	zstd -dcq "$ko" ;;
+		*.gz)	gzip -dc "$ko" ;;
+		*)	cat "$ko" ;;
+		esac > "$stage/movops/kmods/$n.ko"
+		echo "$n" >> "$stage/movops/kmods.order"
+	}
+	for m in ${KMODS:-virtio_pci virtio_balloon zram}; do
+		kmod_add "$m"
+	done
+fi
+# A kernel without KUnit cannot load the suite: the runner says so (one
+# SKIP naming the symbol) instead of looking for a module never built.
+if [ -f "${KCONFIG:-}" ] && ! grep -qE '^CONFIG_KUNIT=[ym]' "$KCONFIG"; then
+	echo "CONFIG_KUNIT is not set in this kernel's config: the KUnit suite cannot be built or loaded" \
+		> "$stage/movops/kunit-skip"
+fi
 [ -z "${GUEST_CMD:-}" ] || printf '%s\n' "$GUEST_CMD" > "$stage/movops/guest-cmd"
 # Settings for the runner, sourced by init before it starts.
 {

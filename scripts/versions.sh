@@ -1,14 +1,56 @@
 # shellcheck shell=sh
 # The one place that knows how kernel versions differ on the host side.
-# Sourced by the other scripts with KVER set; sets DEB_PKG, DEB_SUITE, and
-# KOBJECTS: how many .o files a cold default build writes (counted once on
-# the 2-core machine; the progress line's estimate until this machine has
-# finished a build of its own, whose count it then uses).
+# Sourced by the other scripts with KVER set; sets DEB_PKG, DEB_SUITE for
+# the source trees the harness builds, and KOBJECTS: how many .o files a
+# cold default build writes (counted once on the 2-core machine; the
+# progress line's estimate until this machine has finished a build of its
+# own, whose count it then uses). A KSRC tree is never looked up here: its
+# version and config fragment come from the tree (kconfig_fragment).
 # Differences inside the kernel C code live in module/movops_compat.h.
 
-case "${KVER:-7.3}" in
-7.3)	DEB_PKG=linux-source-7.3;  DEB_SUITE=trixie-backports KOBJECTS=1427 ;;
-6.12)	DEB_PKG=linux-source-6.12; DEB_SUITE=trixie KOBJECTS='' ;;
-*)	echo "movops: unsupported KVER='$KVER' (supported: 7.3 6.12)" >&2
-	exit 2 ;;
-esac
+if [ -z "${KSRC:-}" ] && [ -z "${DEBIAN:-}" ]; then
+	case "${KVER:-7.3}" in
+	7.3)	DEB_PKG=linux-source-7.3;  DEB_SUITE=trixie-backports KOBJECTS=1427 ;;
+	6.12)	DEB_PKG=linux-source-6.12; DEB_SUITE=trixie KOBJECTS='' ;;
+	*)	echo "movops: unsupported KVER='$KVER' (supported: 7.3 6.12; any other tree: KSRC=)" >&2
+		exit 2 ;;
+	esac
+fi
+
+# Debian's prebuilt kernels (KERNEL=debian, debian-rt): the suite that has
+# the series with its headers, and the image package names of the series.
+debian_kernel() {
+	case "${DEBIAN:-}-$KVER" in
+	debian-6.12)	DEB_IMG_SUITE=bookworm-backports ;;
+	debian-rt-6.12)	DEB_IMG_SUITE=bookworm-backports ;;
+	debian-7.3)	DEB_IMG_SUITE=trixie-backports ;;
+	debian-rt-7.3)	DEB_IMG_SUITE=trixie-backports ;;
+	*)	echo "movops: no Debian prebuilt kernel for KERNEL=${DEBIAN:-} KVER=$KVER (known: debian, debian-rt; KVER 6.12, 7.3)" >&2
+		exit 2 ;;
+	esac
+	v=$(echo "$KVER" | sed 's/\./\\./g')
+	case $DEBIAN in
+	debian)		DEB_IMG_RE="^linux-image-$v\\.[0-9]+\\+deb[0-9]+-amd64\$" ;;
+	debian-rt)	DEB_IMG_RE="^linux-image-$v\\.[0-9]+\\+deb[0-9]+-rt-amd64\$" ;;
+	esac
+}
+
+# kconfig_fragment SRC: the version fragment for a kernel tree. For the
+# harness's own trees, scripts/kconfig/$KVER.config. For a KSRC tree, the
+# fragment whose every symbol the tree's Kconfig files define (the balloon
+# core was renamed between 6.12 and 7.x), whatever its version says.
+kconfig_fragment() {
+	if [ -z "${KSRC:-}" ]; then
+		echo "$TOP/scripts/kconfig/$KVER.config"
+		return
+	fi
+	defined=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Z0-9_]+' "$1/mm" "$1/drivers/virtio" |
+		awk '{ print "CONFIG_" $2 }' | sort -u)
+	for f in "$TOP"/scripts/kconfig/[0-9]*.config; do
+		miss=$(grep -oE '^CONFIG_[A-Z0-9_]+' "$f" | while read -r s; do
+			echo "$defined" | grep -qx "$s" || echo "$s"; done)
+		[ -n "$miss" ] || { echo "$f"; return; }
+	done
+	echo "movops: $1 defines neither balloon page migration symbol set (CONFIG_BALLOON_MIGRATION, CONFIG_BALLOON_COMPACTION in mm/Kconfig): movops needs balloon page migration" >&2
+	exit 2
+}

@@ -115,7 +115,13 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # panic_on_warn stays off: a WARNING fails the run, but the run goes on.
     append = ('console=ttyS0 oops=panic panic=-1 ' + MACHINE_CMDLINE +
               ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
-    argv = [args.qemu, '-accel', accel, '-cpu', 'max' if accel == 'tcg' else 'host']
+    # --tcg-thread single: both vCPUs on one host thread. Debian's 6.12
+    # kernel, patching its own text with int3 (a static key flipped when
+    # sched_clock turns stable), took an int3 Oops in sched_clock_cpu under
+    # multi-threaded TCG: a vCPU ran code another had already re-patched.
+    tcg = f'tcg,thread={args.tcg_thread}' if args.tcg_thread else 'tcg'
+    argv = [args.qemu, '-accel', tcg if accel == 'tcg' else accel,
+            '-cpu', 'max' if accel == 'tcg' else 'host']
     argv += machine_args(args.mem, args.dimm)
     argv += ['-kernel', args.kernel, '-append', append,
             '-display', 'none', '-vga', 'none', '-no-reboot', '-nodefaults']
@@ -300,6 +306,8 @@ def main():
     ap.add_argument('--mem', default='1G')
     ap.add_argument('--dimm', default=DIMM)
     ap.add_argument('--accel', default='auto', choices=['auto', 'kvm', 'tcg'])
+    ap.add_argument('--tcg-thread', choices=['single', 'multi'],
+                    help="QEMU's TCG threading (default: QEMU's, multi)")
     ap.add_argument('--timeout', type=float, default=300)
     ap.add_argument('--silence', type=float, default=20,
                     help='end the run when the guest, once its heartbeat started, '

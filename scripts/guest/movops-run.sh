@@ -152,6 +152,24 @@ inject_death() {
 	ktap_fail "inject_$MOVOPS_INJECT" "LKDTM $what returned: the kernel is still alive"
 }
 
+# The kernel's own modules the checks drive (a Debian kernel's
+# virtio_balloon, zram and what they need: kmods.order, load order).
+if [ -s "$MODDIR/kmods.order" ]; then
+	loaded= failed=
+	while read -r m; do
+		if err=$(insmod "$MODDIR/kmods/$m.ko" 2>&1); then
+			loaded="$loaded $m"
+		else
+			failed="$failed $m ($err)"
+		fi
+	done < "$MODDIR/kmods.order"
+	if [ -z "$failed" ]; then
+		ktap_ok kernel_modules_loaded "$loaded"
+	else
+		ktap_fail kernel_modules_loaded "insmod failed:$failed"
+	fi
+fi
+
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 	ktap_diag "movops-phase: movops"
 	memfree_before=$(free_kb)
@@ -200,6 +218,10 @@ fi
 # KTAP line here, its test cases nested under it as KUnit prints them.
 scenario_kunit() {
 	ko=$MODDIR/movops_kunit.ko
+	if [ -s "$MODDIR/kunit-skip" ]; then
+		ktap_skip movops_kunit "$(cat "$MODDIR/kunit-skip")"
+		return
+	fi
 	if [ ! -f "$ko" ]; then
 		ktap_fail movops_kunit_load "no movops_kunit.ko in $MODDIR"
 		return
