@@ -1,0 +1,81 @@
+"""KSRC= trees and Debian kernel targets, on fake trees (no download, no VM):
+a tree's version and config fragment come from the tree itself, and a
+matrix target that names nothing known fails by name."""
+import os
+import subprocess
+import tempfile
+import unittest
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def sh(script, env=None):
+    e = dict(os.environ, TOP=TOP, **(env or {}))
+    return subprocess.run(['sh', '-c', script], capture_output=True, text=True,
+                          env=e, cwd=TOP)
+
+
+def fake_tree(d, version, patchlevel, mm_kconfig):
+    os.makedirs(os.path.join(d, 'mm'))
+    os.makedirs(os.path.join(d, 'drivers', 'virtio'))
+    with open(os.path.join(d, 'Makefile'), 'w') as f:
+        f.write(f'# SPDX\nVERSION = {version}\nPATCHLEVEL = {patchlevel}\nSUBLEVEL = 1\n')
+    with open(os.path.join(d, 'mm', 'Kconfig'), 'w') as f:
+        f.write(mm_kconfig)
+    with open(os.path.join(d, 'drivers', 'virtio', 'Kconfig'), 'w') as f:
+        f.write('config VIRTIO_BALLOON\n\ttristate "x"\n')
+
+
+class AnyTree(unittest.TestCase):
+    def test_version_from_the_trees_makefile(self):
+        with tempfile.TemporaryDirectory() as d:
+            fake_tree(d, 7, 2, '')
+            r = sh('scripts/tree-version.sh "$T"', {'T': d})
+            self.assertEqual(r.stdout.strip(), '7.2')
+            r = sh('scripts/tree-version.sh "$T/none"', {'T': d})
+            self.assertEqual(r.stdout.strip(), '')
+
+    def fragment(self, kconfig):
+        with tempfile.TemporaryDirectory() as d:
+            fake_tree(d, 9, 9, kconfig)
+            return sh('. scripts/versions.sh && kconfig_fragment "$KSRC"',
+                      {'KSRC': d, 'KVER': '9.9'})
+
+    def test_fragment_by_the_symbols_the_tree_defines(self):
+        old = 'config MEMORY_BALLOON\n\tbool\nconfig BALLOON_COMPACTION\n\tbool "x"\n'
+        new = 'config BALLOON\n\tbool\nmenuconfig BALLOON_MIGRATION\n\tbool "x"\n'
+        r = self.fragment(old)
+        self.assertEqual(os.path.basename(r.stdout.strip()), '6.12.config', r.stderr)
+        r = self.fragment(new)
+        self.assertEqual(os.path.basename(r.stdout.strip()), '7.3.config', r.stderr)
+
+    def test_tree_without_balloon_migration_is_named(self):
+        r = self.fragment('config MIGRATION\n\tbool\n')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('CONFIG_BALLOON_MIGRATION', r.stderr)
+        self.assertEqual(r.stdout.strip(), '')
+
+    def test_unknown_version_without_ksrc_is_refused(self):
+        r = sh('. scripts/versions.sh', {'KVER': '9.9', 'KSRC': ''})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("unsupported KVER='9.9'", r.stderr)
+
+    def test_debian_kernels_known(self):
+        r = sh('. scripts/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE $DEB_IMG_RE"',
+               {'DEBIAN': 'debian-rt', 'KVER': '7.3'})
+        self.assertEqual(r.stdout.split()[0], 'trixie-backports', r.stderr)
+        self.assertIn(r'-rt-amd64$', r.stdout)
+        r = sh('. scripts/versions.sh && debian_kernel', {'DEBIAN': 'debian', 'KVER': '9.9'})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('no Debian prebuilt kernel for KERNEL=debian KVER=9.9', r.stderr)
+
+    def test_matrix_target_naming_nothing_fails_by_name(self):
+        with tempfile.TemporaryDirectory() as b:
+            r = subprocess.run(['make', '-s', '-f', 'scripts/matrix.mk', 'TARGETS=7.3-nonesuch',
+                                f'TOP={TOP}', f'BUILD={b}'], capture_output=True, text=True, cwd=TOP)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("matrix target 7.3-nonesuch: no kernel kind or flavour 'nonesuch'", r.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main()
