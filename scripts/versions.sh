@@ -18,15 +18,19 @@ if [ -z "${KSRC:-}" ] && [ -z "${DEBIAN:-}" ]; then
 fi
 
 # Debian's prebuilt kernels (KERNEL=debian, debian-rt): the suite that has
-# the series with its headers, and the image package names of the series.
+# the series (6.12 with headers built by gcc 12 in bookworm-backports; 6.16
+# and later in trixie-backports, headers only for the newest series), and
+# the image package names of the series. debian-kernel.sh fails naming the
+# suite when no image of the series has its headers there.
 debian_kernel() {
-	case "${DEBIAN:-}-$KVER" in
-	debian-6.12)	DEB_IMG_SUITE=bookworm-backports ;;
-	debian-rt-6.12)	DEB_IMG_SUITE=bookworm-backports ;;
-	debian-7.3)	DEB_IMG_SUITE=trixie-backports ;;
-	debian-rt-7.3)	DEB_IMG_SUITE=trixie-backports ;;
-	*)	echo "movops: no Debian prebuilt kernel for KERNEL=${DEBIAN:-} KVER=$KVER (known: debian, debian-rt; KVER 6.12, 7.3)" >&2
+	case "${DEBIAN:-}" in
+	debian|debian-rt) ;;
+	*)	echo "movops: no Debian prebuilt kernel kind '${DEBIAN:-}' (known: debian, debian-rt)" >&2
 		exit 2 ;;
+	esac
+	case $KVER in
+	6.12)	DEB_IMG_SUITE=bookworm-backports ;;
+	*)	DEB_IMG_SUITE=trixie-backports ;;
 	esac
 	v=$(echo "$KVER" | sed 's/\./\\./g')
 	case $DEBIAN in

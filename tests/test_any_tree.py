@@ -65,9 +65,12 @@ class AnyTree(unittest.TestCase):
                {'DEBIAN': 'debian-rt', 'KVER': '7.3'})
         self.assertEqual(r.stdout.split()[0], 'trixie-backports', r.stderr)
         self.assertIn(r'-rt-amd64$', r.stdout)
-        r = sh('. scripts/versions.sh && debian_kernel', {'DEBIAN': 'debian', 'KVER': '9.9'})
+        r = sh('. scripts/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE"',
+               {'DEBIAN': 'debian', 'KVER': '6.12'})
+        self.assertEqual(r.stdout.strip(), 'bookworm-backports', r.stderr)
+        r = sh('. scripts/versions.sh && debian_kernel', {'DEBIAN': 'debian-cloud', 'KVER': '7.3'})
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn('no Debian prebuilt kernel for KERNEL=debian KVER=9.9', r.stderr)
+        self.assertIn("no Debian prebuilt kernel kind 'debian-cloud'", r.stderr)
 
     def test_matrix_target_naming_nothing_fails_by_name(self):
         with tempfile.TemporaryDirectory() as b:
