@@ -6,6 +6,9 @@ import re
 # CONFIG_PRINTK_CALLER, a "[T123]" caller id.
 _PREFIX = r'^(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?'
 _KINDS = [
+    # Before 'bug': a KCSAN data race fails only in the movable_ops paths
+    # and when not allow-listed (scripts/kcsan.py).
+    ('kcsan', r'BUG: KCSAN: '),
     ('warning', r'WARNING:'),
     ('warning', r'------------\[ cut here \]------------'),
     ('bug', r'(?:kernel )?BUG[: ]'),
@@ -43,6 +46,11 @@ def scan_line(line):
     line = line.rstrip('\r\n').replace('\r', '')
     for kind, pat in _PATTERNS:
         if pat.search(line):
+            if kind == 'kcsan':
+                import kcsan  # noqa: E402 (FLAVOR=kcsan only)
+                j = kcsan.judge(line)
+                if j and j[0] != 'fail':
+                    return None
             return kind, line.strip()
     return None
 

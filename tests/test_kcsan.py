@@ -1,0 +1,39 @@
+"""KCSAN reports (FLAVOR=kcsan): a race in the movable_ops paths fails the
+run, an allow-listed one and one elsewhere in the kernel do not."""
+import unittest
+
+import kcsan
+import splats
+
+REPORT = '[   41.208931] BUG: KCSAN: data-race in {} / {}'
+
+
+class Kcsan(unittest.TestCase):
+    def test_race_in_the_balloon_paths_fails(self):
+        line = REPORT.format('balloon_page_isolate', 'balloon_page_putback')
+        self.assertEqual(kcsan.judge(line)[0], 'fail')
+        self.assertEqual(splats.scan([line])[0][1], 'kcsan')
+
+    def test_one_side_in_scope_is_enough(self):
+        self.assertEqual(kcsan.judge(REPORT.format('list_del', 'zs_page_migrate'))[0], 'fail')
+        self.assertEqual(kcsan.judge('BUG: KCSAN: data-race in mv_stress_thread+0x1/0x2 [movops]')[0],
+                         'fail')
+
+    def test_allow_listed_and_outside_races_do_not_fail(self):
+        line = REPORT.format('isolate_migratepages_block', 'zs_free')
+        self.assertEqual(kcsan.judge(line)[0], 'allowed')
+        self.assertEqual(splats.scan([line]), [])
+        line = REPORT.format('tick_sched_do_timer', 'tick_nohz_next_event')
+        self.assertEqual(kcsan.judge(line)[0], 'outside')
+        self.assertEqual(splats.scan([line]), [])
+
+    def test_every_allow_entry_has_a_reason(self):
+        for a, b, reason in kcsan.load_allow():
+            self.assertGreater(len(reason.split()), 4, f'{a} / {b}')
+
+    def test_not_a_report(self):
+        self.assertIsNone(kcsan.judge('BUG: kernel NULL pointer dereference'))
+
+
+if __name__ == '__main__':
+    unittest.main()
