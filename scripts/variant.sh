@@ -69,7 +69,13 @@ seed)
 	vdir=${1:?usage: variant.sh seed VDIR SRC OBJ}
 	src=${2:?}
 	obj=${3:?}
-	[ -f "$vdir/paths" ] && exit 0
+	# A variant whose configuration is no longer the pristine build's is
+	# seeded again: reconfiguring the copy would rebuild everything.
+	if [ -f "$vdir/paths" ]; then
+		! cmp -s "$obj/.movops-fragments" "$vdir/obj/.movops-fragments" || exit 0
+		echo "movops: the pristine build's configuration changed; seeding $vdir again" >&2
+		rm -rf "$vdir"
+	fi
 	[ -f "$obj/.movops-built" ] || die "no pristine build in $obj to copy"
 	echo "movops: seeding variant $vdir from $obj" >&2
 	rm -rf "$vdir.tmp" && mkdir -p "$vdir.tmp"

@@ -91,6 +91,17 @@ class Variant(unittest.TestCase):
         self.assertEqual(self.read('src/mm/h.h'), '#define H 1\n')
         self.assertEqual(self.read('var/applied'), '')
 
+    def test_seeded_again_when_the_pristine_configuration_changes(self):
+        self.write('obj/.movops-fragments', 'CONFIG_A=y\n')
+        self.seed()
+        self.v('apply', self.vdir, 'p/one.patch')
+        self.seed()
+        self.assertEqual(self.read('var/src/mm/x.c'), 'int a;\nint c;\n')
+        self.write('obj/.movops-fragments', 'CONFIG_B=y\n')
+        self.seed()
+        self.assertEqual(self.read('var/src/mm/x.c'), 'int a;\nint b;\n')
+        self.assertEqual(self.read('var/obj/.movops-fragments'), 'CONFIG_B=y\n')
+
     def test_a_patch_that_does_not_apply_fails(self):
         self.seed()
         self.write('p/bad.patch', ONE.replace('-int b;', '-int zz;'))
