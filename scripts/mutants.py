@@ -107,6 +107,17 @@ def first_failure(lines, known):
     return None
 
 
+def splat_of(found):
+    """The splat to name: its first line that says what happened (a
+    'cut here' marker is followed by the WARNING or BUG line)."""
+    if not found:
+        return None
+    named = [f for f in found if 'cut here' not in f[2]]
+    n, kind, text = (named or found)[0]
+    text = re.sub(r'^\[\s*\d+\.\d+\]\s*', '', text)
+    return f'kernel {kind}: {text}'
+
+
 def read(path):
     try:
         with open(path, 'rb') as f:
@@ -150,8 +161,9 @@ def run_one(name, args, env, results, known):
             if splat is None:
                 found = splats.scan(read(console))
                 if found:
-                    splat = f'kernel {found[0][1]}: {found[0][2]}'
                     splat_at = time.monotonic()
+            if splat_at:
+                splat = splat_of(splats.scan(read(console)))
             if first or (splat_at and time.monotonic() - splat_at >= SPLAT_GRACE_S):
                 os.killpg(proc.pid, signal.SIGTERM)
                 stopped = True
@@ -164,8 +176,7 @@ def run_one(name, args, env, results, known):
     rec['run_s'] = round(time.monotonic() - t1, 1)
     if not stopped:
         first = first_failure(read(ktap), known)
-        found = splats.scan(read(console))
-        splat = splat or (f'kernel {found[0][1]}: {found[0][2]}' if found else None)
+        splat = splat_of(splats.scan(read(console)))
     vm = {}
     try:
         with open(os.path.join(results, 'vm.json')) as f:
