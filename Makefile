@@ -367,13 +367,15 @@ warm-check:
 # in turn to one kernel variant, an incremental build, the VM run stopped at
 # the first named failure; the table in build/results/mutants.md
 # (docs/mutants.md). MUTANTS='a b' runs a subset; MUTANTS_LOCK=FILE is taken
-# around each mutant (a machine shared with other heavy jobs).
+# around each mutant (a machine shared with other heavy jobs), or kept for the
+# next one while held less than MUTANTS_LOCK_HOLD seconds.
 MUTANTS ?=
 MUTANTS_LOCK ?=
 MUTANTS_TIMEOUT ?= 240
+MUTANTS_LOCK_HOLD ?= 0
 mutants: setup
 	@python3 scripts/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) \
-		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK)) $(MUTANTS)
+		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK) --lock-hold $(MUTANTS_LOCK_HOLD)) $(MUTANTS)
 
 mutants-list:
 	@python3 scripts/mutants.py --list

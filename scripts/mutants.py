@@ -229,6 +229,9 @@ def main():
     ap.add_argument('names', nargs='*', help='mutants to run (default: the whole catalogue)')
     ap.add_argument('--kver', default=os.environ.get('KVER', '7.3'))
     ap.add_argument('--lock', default='', help='a lock file taken around each mutant')
+    ap.add_argument('--lock-hold', type=float, default=0,
+                    help='keep the lock for the next mutant while it has been held '
+                         'less than this many seconds (default 0: one mutant a lock)')
     ap.add_argument('--timeout', type=int, default=240, help='guest TIMEOUT per mutant')
     ap.add_argument('--build', default=os.path.join(TOP, 'build'))
     ap.add_argument('--list', action='store_true', help='list the catalogue and exit')
@@ -251,7 +254,8 @@ def main():
     out_md = os.path.join(args.build, 'results', 'mutants.md')
     os.makedirs(os.path.dirname(out_md), exist_ok=True)
     start = time.monotonic()
-    prev = None
+    prev = lock = None
+    held_since = 0.0
     for name in order(names, cat):
         results = os.path.join(args.build, 'results', 'mutants', name)
         # The modules' objects know nothing of a header the variant swaps
@@ -260,14 +264,16 @@ def main():
         if prev is None or not cat[prev][0].endswith('.c') or not cat[name][0].endswith('.c'):
             shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
         prev = name
-        lock = open(args.lock, 'a') if args.lock else None
-        if lock:
+        if args.lock and lock is None:
+            lock = open(args.lock, 'a')
             fcntl.flock(lock, fcntl.LOCK_EX)
+            held_since = time.monotonic()
         try:
             rec = run_one(name, args, env, results, known)
         finally:
-            if lock:
+            if lock and time.monotonic() - held_since >= args.lock_hold:
                 lock.close()
+                lock = None
         recs.append(rec)
         print(f"movops: mutant {name}: {rec['result']} {rec['first']} "
               f"(build {rec['build_s']:.0f} s, run {rec['run_s']:.0f} s)", flush=True)
@@ -275,6 +281,8 @@ def main():
             f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat) + '\n')
         with open(out_md[:-3] + '.json', 'w') as f:
             json.dump(recs, f, indent=1)
+    if lock:
+        lock.close()
     if skipped and not args.names:
         note = ('\nNot run (slow, run them by name): ' + ', '.join(skipped) + '\n')
         with open(out_md, 'a') as f:
