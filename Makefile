@@ -319,8 +319,8 @@ kunit-install kunit-uninstall:
 shell: setup kernel
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@scripts/mkinitramfs.sh $(INITRD)
-	@scripts/vm.py --interactive --kernel $(KERNEL)/arch/x86/boot/bzImage \
-		--initrd $(INITRD) --mem $(QEMU_MEM) --accel $(ACCEL) \
+	@scripts/vm.py --interactive --kernel $(KERNEL_IMAGE) \
+		--initrd $(INITRD) --mem $(QEMU_MEM) --accel $(ACCEL) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
 
 # Migration rates, balloon and zsmalloc pages beside anonymous pages, in one
