@@ -11,8 +11,17 @@
  * ("balloon CHUNK", "zsmalloc CHUNK"): the three kinds are timed side by
  * side, so a busy host slows them alike.  Exit 1 on any setup error.
  * Usage: anon-bench NPAGES [CHUNK]
+ *
+ * With -b PAGEBLOCK_PAGES, the batched path: one "block PFN" per pageblock
+ * holding at least a quarter of a pageblock of these pages (a whole
+ * pageblock per call), and one line:
+ *   anon_block pages N blocks K asked A moved M intact I
+ * where A counts the pages in the pageblocks asked for, M those of them
+ * whose PFN changed, I the intact pages of all N.
+ * Usage: anon-bench -b PAGEBLOCK_PAGES NPAGES
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,18 +56,67 @@ static int movops(int fd, const char *what, long n)
 	return write(fd, cmd, len) == len ? 0 : -1;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One "block PFN" per pageblock holding at least bp / 4 of before[];
+ * marks the pages of the blocks asked for in @in; returns the count of
+ * blocks asked for, -1 on a write error other than a refusal. */
+static long ask_blocks(int bench, const uint64_t *before, long n, long bp, bool *in)
+{
+	uint64_t *blk = calloc(n, 8);
+	long i, j, k, nb = 0, asked = 0;
+
+	if (!blk)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (before[i])
+			blk[nb++] = before[i] / bp;
+	qsort(blk, nb, 8, cmp_u64);
+	for (i = 0; i < nb; i = j) {
+		char cmd[40];
+		int len;
+
+		for (j = i; j < nb && blk[j] == blk[i]; j++)
+			;
+		if (j - i < bp / 4)
+			continue;
+		len = snprintf(cmd, sizeof(cmd), "block %llu\n",
+			       (unsigned long long)(blk[i] * bp));
+		/* A failure (-EBUSY, ...) is counted by the kernel. */
+		if (write(bench, cmd, len) < 0)
+			continue;
+		asked++;
+		for (k = 0; k < n; k++)
+			if (before[k] && before[k] / bp == blk[i])
+				in[k] = true;
+	}
+	free(blk);
+	return asked;
+}
+
 int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE), n, i, j, asked = 0, moved = 0, intact = 0;
-	long chunk;
+	long chunk = 0, bp = 0, blocks = 0;
 	uint64_t *before, *after;
 	int pm, bench;
+	bool *in;
 	char *buf;
 
-	n = argc >= 2 ? atol(argv[1]) : 0;
-	chunk = argc >= 3 ? atol(argv[2]) : 0;
-	if (n <= 0 || chunk < 0 || argc > 3) {
-		fprintf(stderr, "usage: anon-bench NPAGES [CHUNK]\n");
+	if (argc == 4 && !strcmp(argv[1], "-b")) {
+		bp = atol(argv[2]);
+		n = atol(argv[3]);
+	} else {
+		n = argc >= 2 ? atol(argv[1]) : 0;
+		chunk = argc >= 3 ? atol(argv[2]) : 0;
+	}
+	if (n <= 0 || chunk < 0 || bp < 0 || argc > 4 || (argc == 4 && bp <= 0)) {
+		fprintf(stderr, "usage: anon-bench NPAGES [CHUNK] | anon-bench -b PAGEBLOCK_PAGES NPAGES\n");
 		return 2;
 	}
 	buf = mmap(NULL, n * psz, PROT_READ | PROT_WRITE,
@@ -68,9 +126,10 @@ int main(int argc, char **argv)
 		madvise(buf, n * psz, MADV_NOHUGEPAGE);
 	before = calloc(n, 8);
 	after = calloc(n, 8);
+	in = calloc(n, sizeof(*in));
 	pm = open("/proc/self/pagemap", O_RDONLY);
 	bench = open(BENCH, O_WRONLY);
-	if (buf == MAP_FAILED || !before || !after || pm < 0 || bench < 0) {
+	if (buf == MAP_FAILED || !before || !after || !in || pm < 0 || bench < 0) {
 		perror("anon-bench: setup");
 		return 1;
 	}
@@ -81,7 +140,14 @@ int main(int argc, char **argv)
 		perror("anon-bench: pagemap");
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
+	if (bp) {
+		blocks = ask_blocks(bench, before, n, bp, in);
+		if (blocks < 0) {
+			perror("anon-bench: " BENCH);
+			return 1;
+		}
+	}
+	for (i = 0; i < n && !bp; i++) {
 		char cmd[32];
 		int len;
 
@@ -106,14 +172,21 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		int ok = 1;
 
-		if (before[i] && after[i] && after[i] != before[i])
+		/* -b: only the pages of the pageblocks asked for count. */
+		if ((!bp || in[i]) && before[i] && after[i] && after[i] != before[i])
 			moved++;
+		if (bp && in[i])
+			asked++;
 		for (j = 0; j < psz; j += 8)
 			if (*(uint64_t *)(buf + i * psz + j) !=
 			    ((uint64_t)i * 0x9e3779b97f4a7c15ULL ^ j))
 				ok = 0;
 		intact += ok;
 	}
-	printf("anon pages %ld asked %ld moved %ld intact %ld\n", n, asked, moved, intact);
+	if (bp)
+		printf("anon_block pages %ld blocks %ld asked %ld moved %ld intact %ld\n",
+		       n, blocks, asked, moved, intact);
+	else
+		printf("anon pages %ld asked %ld moved %ld intact %ld\n", n, asked, moved, intact);
 	return 0;
 }
