@@ -133,7 +133,7 @@ MOVOPS_PASSES ?=
 inject_dir = $(BUILD)/results/$(RTAG)-inject-$(1)
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
+	bench bench-baseline coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
 	kselftest-check stress fuzz repro lint kunit kunit-install kunit-uninstall mutants mutants-list clean distclean
 .NOTPARALLEL:
 
@@ -328,13 +328,24 @@ shell: setup kernel
 # boot's own files in $(RESULTS)/bench-run.
 BENCH_RUN    = $(RESULTS)/bench-run
 BENCH_INITRD = $(INITRD:.cpio.gz=-bench.cpio.gz)
+# The regression gate (docs/performance.md): with BASELINE=file, make bench
+# fails when a gated ratio falls more than BENCH_TOLERANCE below it;
+# make bench-baseline writes one (to BASELINE, else $(RESULTS)).
+BASELINE ?=
+BENCH_TOLERANCE ?= 0.30
 bench:
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(BENCH_RUN)
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@MOVOPS_ONLY=none GUEST_CMD='sh /movops/bench.sh' scripts/mkinitramfs.sh $(BENCH_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(BENCH_RUN) INITRD=$(BENCH_INITRD)
 	@python3 scripts/bench-report.py --console $(BENCH_RUN)/console.log \
-		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER)
+		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER) \
+		$(if $(BASELINE),--baseline $(BASELINE) --tolerance $(BENCH_TOLERANCE)) \
+		$(if $(WRITE_BASELINE),--write-baseline $(WRITE_BASELINE))
+
+bench-baseline:
+	@$(MAKE) --no-print-directory bench BASELINE= \
+		WRITE_BASELINE=$(abspath $(or $(BASELINE),$(RESULTS)/bench-baseline.json))
 
 # Coverage of the movable_ops paths: the suite on the gcov flavour, whose
 # counts leave the guest on a third serial port; HTML in $(RESULTS)/coverage,
