@@ -21,20 +21,43 @@ N=0
 FAILED=0
 
 ktap_diag() { echo "# $*"; }
-ktap_ok() {
+# LAVA (docs/ci-engines.md): with lava-test-case on PATH every result line
+# also goes to LAVA, under the same name and status.
+LAVA=$(command -v lava-test-case 2>/dev/null)
+# ktap_result "ok"|"not ok" NAME [DIRECTIVE] [VALUE]: the one place that
+# prints a result line. VALUE, a check's figure, is LAVA's measurement
+# when it is one integer; the unit comes from the name's suffix.
+ktap_result() {
 	N=$((N + 1))
+	echo "$1 $N $2${3:+ # $3}"
+	[ -n "$LAVA" ] || return 0
+	case "$1 $3" in
+	"not ok"*) r=fail ;;
+	"ok SKIP"*) r=skip ;;
+	*) r=pass ;;
+	esac
+	case "$4" in
+	'' | *[!0-9-]* | -) "$LAVA" "$2" --result "$r" ;;
+	*)
+		case "$2" in
+		*_kb) u=kB ;;
+		*_ms) u=ms ;;
+		*) u=count ;;
+		esac
+		"$LAVA" "$2" --result "$r" --measurement "$4" --units "$u" ;;
+	esac > /dev/null 2>&1
+}
+ktap_ok() {
 	[ -z "$2" ] || ktap_diag "$1: $2"
-	echo "ok $N $1"
+	ktap_result ok "$1" "" "$2"
 }
 ktap_fail() {
-	N=$((N + 1))
 	FAILED=$((FAILED + 1))
 	ktap_diag "$1: $2"
-	echo "not ok $N $1"
+	ktap_result "not ok" "$1"
 }
 ktap_skip() {
-	N=$((N + 1))
-	echo "ok $N $1 # SKIP $2"
+	ktap_result ok "$1" "SKIP $2"
 }
 # check_eq NAME ACTUAL EXPECTED
 check_eq() {
@@ -240,17 +263,19 @@ scenario_kunit() {
 	for d in /sys/kernel/debug/kunit/movops_*; do
 		[ -r "$d/results" ] || continue
 		seen=$((seen + 1))
-		N=$((N + 1))
 		# Subtest lines stay as they are; the suite's own closing line
-		# (unindented "ok 1 suite") is renumbered into this document.
-		awk -v n="$N" '
+		# (unindented "ok 1 suite") becomes a result of this document.
+		awk -v out="${TMPDIR:-/tmp}/movops-kunit-last" '
 			/^(not )?ok [0-9]+ / { last = $0; next }
 			{ print }
-			END {
-				if (last == "") { print "not ok " n " results_missing"; exit 1 }
-				sub(/ok [0-9]+ /, "ok " n " ", last); print last
-				if (last ~ /^not ok/) exit 1
-			}' "$d/results" || FAILED=$((FAILED + 1))
+			END { print last > out }' "$d/results"
+		last=$(cat "${TMPDIR:-/tmp}/movops-kunit-last")
+		name=$(echo "$last" | sed -n 's/^\(not \)\{0,1\}ok [0-9]* *\([^ #]*\).*/\2/p')
+		case "$last" in
+		"") ktap_fail results_missing "no result line in $d/results" ;;
+		"not ok "*) ktap_fail "$name" "the suite failed" ;;
+		*) ktap_result ok "$name" "$(echo "$last" | sed -n 's/^[^#]*# *//p')" ;;
+		esac
 	done
 	[ "$seen" -gt 0 ] || ktap_fail movops_kunit_results "no /sys/kernel/debug/kunit/movops_* after insmod"
 	LEAK_RANGES="$LEAK_RANGES$(mod_range movops_kunit)"
