@@ -255,7 +255,7 @@ kselftest-destdir:
 # The package in a guest, run as KernelCI and LAVA run it: the kernel tree's
 # run_kselftest.sh -c movops, started by the steps of .ci/lava/movops.yaml,
 # with a stub lava-test-case; scripts/kselftest_check.py compares what LAVA
-# was told with the KTAP. FLAVOR=no-balloon-migration: the collection must
+# was told with the KTAP, verdict.py judges the checks as for make run. FLAVOR=no-balloon-migration: the collection must
 # skip (exit 4) and say why. The boot's files go to $(KSFT_RUN).
 KSFT_RUN    = $(BUILD)/results/$(RTAG)-kselftest
 KSFT_ROOT   = $(BUILD)/kselftest-root-$(KVER)-$(FLAVOR)
@@ -270,9 +270,14 @@ kselftest-check:
 	@scripts/kselftest-root.sh $(KSFT_ROOT) $(KERNEL)/source
 	@EXTRA_ROOT=$(KSFT_ROOT) GUEST_CMD='sh /lava/run.sh' scripts/mkinitramfs.sh $(KSFT_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(KSFT_RUN) INITRD=$(KSFT_INITRD)
-	@python3 scripts/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
+	@rc=0; python3 scripts/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
 		--console $(KSFT_RUN)/console.log --vm-record $(KSFT_RUN)/vm.json \
-		--expect $(KSFT_EXPECT) --out $(KSFT_RUN)
+		--expect $(KSFT_EXPECT) --out $(KSFT_RUN) || rc=1; \
+	[ "$(KSFT_EXPECT)" != pass ] || python3 scripts/verdict.py --console $(KSFT_RUN)/console.log \
+		--ktap $(KSFT_RUN)/inner.ktap --vm-record $(KSFT_RUN)/vm.json \
+		--phases $(KSFT_RUN)/phases.tsv --out $(KSFT_RUN) --kver $(KVER) --flavor $(FLAVOR) \
+		--config $(KERNEL)/.config || rc=1; \
+	exit $$rc
 
 # KCIDB report data (schema v5) of each target's last run, next to its
 # results: build/results/<target>/kcidb.json, validated against

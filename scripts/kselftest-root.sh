@@ -21,6 +21,11 @@ python3 "$TOP/scripts/lava_steps.py" "$TOP/.ci/lava/movops.yaml" \
 	KSELFTEST_DIR=/kselftest > "$root/lava/steps.sh"
 cat > "$root/lava/run.sh" <<'EOS'
 #!/bin/sh
+# What a distribution's /dev has and a bare devtmpfs has not: kselftest's
+# runner.sh writes each test's output to /dev/stdout.
+for n in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${n#*:}" ] || ln -s "/proc/self/fd/${n%%:*}" "/dev/${n#*:}"
+done
 export PATH=/lava/bin:$PATH LAVA_STUB_LOG=/tmp/lava-test-case.log
 : > "$LAVA_STUB_LOG"
 { sh /lava/steps.sh; echo "# kselftest-exit $?"; } 2>&1 | tee /dev/ttyS1

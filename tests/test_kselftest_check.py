@@ -64,12 +64,26 @@ class KselftestCheck(unittest.TestCase):
         reasons, _ = kselftest_check.judge(stream(inner, lava + lava[:1]), 'pass')
         self.assertIn('47 LAVA results for 46 KTAP results', reasons)
 
-    def test_failed_check_fails(self):
+    def test_failed_check_and_runner_agree(self):
+        # verdict.py judges the failure itself (it may be a known one).
         inner = [l.replace('ok 19 balloon', 'not ok 19 balloon') for l in ktap()]
+        reasons, facts = kselftest_check.judge(
+            stream(inner, lava_of(inner), f'not ok 1 {ENTRY} # exit=1', 1), 'pass')
+        self.assertEqual(reasons, [])
+        self.assertEqual(facts['failed'], ['balloon_targeted_migrated'])
+
+    def test_failed_check_but_runner_passed(self):
+        inner = [l.replace('ok 19 balloon', 'not ok 19 balloon') for l in ktap()]
+        reasons, _ = kselftest_check.judge(stream(inner, lava_of(inner)), 'pass')
+        self.assertEqual(len(reasons), 1)
+        self.assertIn('balloon_targeted_migrated failed but the runner says: ok 1', reasons[0])
+
+    def test_runner_failed_without_a_failed_check(self):
+        inner = ktap()
         reasons, _ = kselftest_check.judge(
             stream(inner, lava_of(inner), f'not ok 1 {ENTRY} # exit=1', 1), 'pass')
-        self.assertIn('balloon_targeted_migrated failed', reasons)
-        self.assertIn(f'the collection did not pass: not ok 1 {ENTRY} # exit=1', reasons)
+        self.assertIn(f'no check failed but the runner says: not ok 1 {ENTRY} # exit=1 (exit 1)',
+                      reasons)
 
     def test_runner_never_finished(self):
         reasons, _ = kselftest_check.judge(stream(ktap()[:20], [])[:-3], 'pass')
