@@ -115,7 +115,7 @@ st_phase_main() {
 	st_param serialize "${MOVOPS_STRESS_SERIALIZE:-1}"
 	mig0=$(vmstat balloon_migrate); defl0=$(vmstat balloon_deflate)
 	pg0=$(vmstat pgmigrate_success); zsm0=$(probe_all zs_migrate)
-	ktap_diag "stress: ${secs}s, ${MOVOPS_STRESS_MIGRATORS:-2} migrators, ${MOVOPS_STRESS_PAGES:-8192} pages, ${MOVOPS_STRESS_OBJECTS:-8192} objects"
+	ktap_diag "stress: ${secs}s, ${MOVOPS_STRESS_MIGRATORS:-2} migrators, ${MOVOPS_STRESS_PAGES:-8192} pages, ${MOVOPS_STRESS_OBJECTS:-8192} objects, stress_serialize=$(cat "$ST_PARAM/stress_serialize")"
 	st_run stress "$secs" || return
 	st_books stress
 	ms=$(st_val elapsed_ms)
