@@ -97,6 +97,17 @@ class KselftestCheck(unittest.TestCase):
         self.assertEqual(reasons, [])
         self.assertIn('CONFIG_BALLOON_MIGRATION', facts['skip_reason'])
 
+    def test_recorded_skip(self):
+        # A real guest: FLAVOR=no-balloon-migration, tests/test_data/README.md.
+        with open(os.path.join(HERE, 'test_data', 'kselftest-skip-runner.ktap')) as f:
+            lines = f.read().splitlines()
+        reasons, facts = kselftest_check.judge(lines, 'skip')
+        self.assertEqual(reasons, [])
+        self.assertEqual(facts['kselftest_exit'], 0)
+        self.assertIn('no balloon_page_migrate in /proc/kallsyms', facts['skip_reason'])
+        reasons, _ = kselftest_check.judge(lines, 'pass')
+        self.assertIn(f'no check failed but the runner says: ok 1 {ENTRY} # SKIP (exit 0)', reasons)
+
     def test_skip_expected_but_passed(self):
         inner = ktap()
         reasons, _ = kselftest_check.judge(stream(inner, lava_of(inner)), 'skip')
