@@ -290,7 +290,7 @@ class Progress:
         if now < self.next:
             return
         self.next += self.every
-        what = (f'{self.results} results ({self.failed} failed)' if self.results
+        what = (f'{self.results} results ({self.failed} not ok)' if self.results
                 else 'booting, no results yet')
         print(f'movops: guest: {what}, elapsed {now - self.start:.0f}s'
               f' of TIMEOUT={self.timeout:g}s', file=sys.stderr)

@@ -81,8 +81,8 @@ class VmProgress(unittest.TestCase):
             p.tick(120.5)
         seen = err.getvalue().splitlines()
         self.assertEqual(seen, [
-            'movops: guest: 2 results (1 failed), elapsed 10s of TIMEOUT=300s',
-            'movops: guest: 2 results (1 failed), elapsed 20s of TIMEOUT=300s'])
+            'movops: guest: 2 results (1 not ok), elapsed 10s of TIMEOUT=300s',
+            'movops: guest: 2 results (1 not ok), elapsed 20s of TIMEOUT=300s'])
 
 
 if __name__ == '__main__':
