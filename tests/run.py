@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Run the host-side tests (tests/test_*.py, no VM needed) and end with the
-line 'N passed, N failed'. Writes build/results/host-tests.json."""
+line 'N passed, N failed'. Writes build/results/host-tests.json.
+
+Each test module runs in a process of its own, nproc at a time (many wait
+on subprocesses or sleeps); their reports are printed in module order."""
+import io
 import json
+import multiprocessing
 import os
 import sys
 import unittest
@@ -10,23 +15,35 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
 
-class Counting(unittest.TextTestResult):
-    pass
+def run_module(name):
+    """(report text, tests run, failed, skipped) of one test module."""
+    sys.path.insert(0, os.path.join(TOP, 'scripts'))
+    sys.path.insert(0, HERE)
+    stream = io.StringIO()
+    try:
+        suite = unittest.defaultTestLoader.loadTestsFromName(name)
+    except Exception as e:  # an import error is a failure, not a crash
+        return f'{name}: cannot load: {e}\n', 1, 1, 0
+    result = unittest.TextTestRunner(stream=stream, verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    return stream.getvalue(), result.testsRun, failed, len(result.skipped)
 
 
 def main():
-    sys.path.insert(0, os.path.join(TOP, 'scripts'))
-    suite = unittest.defaultTestLoader.discover(HERE, pattern='test_*.py',
-                                                top_level_dir=HERE)
-    result = unittest.TextTestRunner(verbosity=2, resultclass=Counting).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
+    names = sorted(f[:-3] for f in os.listdir(HERE)
+                   if f.startswith('test_') and f.endswith('.py'))
+    with multiprocessing.Pool(max(2, os.cpu_count() or 1)) as pool:
+        reports = pool.map(run_module, names, chunksize=1)
+    run = failed = skipped = 0
+    for text, n, f, s in reports:
+        sys.stdout.write(text)
+        run, failed, skipped = run + n, failed + f, skipped + s
+    passed = run - failed - skipped
     out = os.path.join(TOP, 'build', 'results')
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'host-tests.json'), 'w') as f:
         json.dump({'passed': passed, 'failed': failed, 'skipped': skipped}, f)
-    if result.testsRun == 0:
+    if run == 0:
         print('no host test ran', file=sys.stderr)
         failed = 1
     line = f'{passed} passed, {failed} failed'
