@@ -190,7 +190,7 @@ modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/sync-src.sh $(MOD_SRC)
 	@scripts/progress.sh "building modules in $(MOD_SRC)" -- \
-		$(KMAKE) $(if $(filter 1,$(V)),,-s) M=$(MOD_SRC) modules
+		$(KMAKE) $(if $(filter 1,$(V)),,-s) -j$(shell nproc) M=$(MOD_SRC) modules
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
