@@ -149,6 +149,39 @@ static int mv_bench_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort @v[0..n) and drop repeats; returns how many are left. */
+static unsigned int mv_bench_sort_unique(unsigned long *v, unsigned int n)
+{
+	unsigned int i, k = 0;
+
+	sort(v, n, sizeof(*v), mv_bench_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/*
+ * The PFNs of our pages of one kind: every held balloon page, or each
+ * distinct page behind a held zsmalloc object.  Returns how many.
+ */
+static unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns)
+{
+	unsigned int i, k, n = 0;
+
+	if (!zs) {
+		for (i = 0; i < mv.bheld; i++)
+			pfns[n++] = mv_bpage_pfn(mv.bpages[i], NULL);
+		return n;
+	}
+	mv_zs_refresh_pfns(false);
+	for (i = 0; i < mv.zheld; i++)
+		for (k = 0; k < 2; k++)
+			if (mv.zobjs[i].pfn[k])
+				pfns[n++] = mv.zobjs[i].pfn[k];
+	return mv_bench_sort_unique(pfns, n);
+}
+
 /*
  * Each page behind a held object once.  The range [pfn, pfn + 1) ends up
  * ours, so a success means the zsmalloc page left it; "bad" counts objects
@@ -157,7 +190,7 @@ static int mv_bench_cmp(const void *a, const void *b)
 static int mv_bench_zs(unsigned int want)
 {
 	struct mv_bench_stat *s = &mv_bench[MV_BK_ZS];
-	unsigned int i, j, k, first, n = 0;
+	unsigned int j, k, first, n;
 	unsigned long *pfns;
 	int ret = 0;
 
@@ -166,15 +199,7 @@ static int mv_bench_zs(unsigned int want)
 	pfns = kvcalloc(2 * (size_t)mv.zheld, sizeof(*pfns), GFP_KERNEL);
 	if (!pfns)
 		return -ENOMEM;
-	mv_zs_refresh_pfns(false);
-	for (i = 0; i < mv.zheld; i++)
-		for (k = 0; k < 2; k++)
-			if (mv.zobjs[i].pfn[k])
-				pfns[n++] = mv.zobjs[i].pfn[k];
-	sort(pfns, n, sizeof(*pfns), mv_bench_cmp, NULL);
-	for (i = 0, k = 0; i < n; i++)
-		if (!k || pfns[k - 1] != pfns[i])
-			pfns[k++] = pfns[i];
+	k = mv_bench_our_pfns(true, pfns);
 	/* Each page at most once per call: a second try would find it gone. */
 	n = mv_bench_next(MV_BK_ZS, want, k, &first);
 	for (j = 0; j < n; j++) {
@@ -271,31 +296,6 @@ static unsigned int mv_bench_in_block(const unsigned long *pfns, unsigned int n,
 }
 
 /*
- * The PFNs of our pages of one kind: every held balloon page, or each
- * distinct page behind a held zsmalloc object.  Returns how many.
- */
-static unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns)
-{
-	unsigned int i, k, n = 0;
-
-	if (!zs) {
-		for (i = 0; i < mv.bheld; i++)
-			pfns[n++] = mv_bpage_pfn(mv.bpages[i], NULL);
-		return n;
-	}
-	mv_zs_refresh_pfns(false);
-	for (i = 0; i < mv.zheld; i++)
-		for (k = 0; k < 2; k++)
-			if (mv.zobjs[i].pfn[k])
-				pfns[n++] = mv.zobjs[i].pfn[k];
-	sort(pfns, n, sizeof(*pfns), mv_bench_cmp, NULL);
-	for (i = 0, k = 0; i < n; i++)
-		if (!k || pfns[k - 1] != pfns[i])
-			pfns[k++] = pfns[i];
-	return k;
-}
-
-/*
  * Every pageblock holding at least @least of our pages of one kind, once,
  * a whole pageblock per call.  The pageblocks are chosen first; what a
  * call finds in its pageblock is counted just before it.
@@ -303,7 +303,7 @@ static unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns)
 static int mv_bench_kind_blocks(bool zs, unsigned int least)
 {
 	struct mv_bench_block_stat *s = &mv_bench_blk[zs ? MV_BB_ZS : MV_BB_BALLOON];
-	unsigned int i, n, nblk = 0, ours, left, cap;
+	unsigned int i, n, nblk, ours, left, cap;
 	unsigned long *pfns, *blks, *ev;
 	int ret = 0;
 
@@ -320,10 +320,7 @@ static int mv_bench_kind_blocks(bool zs, unsigned int least)
 	n = mv_bench_our_pfns(zs, pfns);
 	for (i = 0; i < n; i++)
 		blks[i] = ALIGN_DOWN(pfns[i], pageblock_nr_pages);
-	sort(blks, n, sizeof(*blks), mv_bench_cmp, NULL);
-	for (i = 0; i < n; i++)
-		if (!nblk || blks[nblk - 1] != blks[i])
-			blks[nblk++] = blks[i];
+	nblk = mv_bench_sort_unique(blks, n);
 	for (i = 0; i < nblk; i++) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
