@@ -245,8 +245,9 @@ def chart(res, png, title):
     data = '\n'.join(f'{i} "{label}" {s["median"]} {s["min"]} {s["max"]}'
                      for i, (label, s) in enumerate(rows))
     script = f'''
-set terminal pngcairo size 900,420 font ",9"
+set terminal pngcairo size 900,460 font ",9" noenhanced
 set output "{png}"
+set bmargin 5
 set title "{title}"
 set ylabel "pages/s, log scale (median, min..max)"
 set logscale y
