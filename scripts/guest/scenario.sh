@@ -259,6 +259,10 @@ mv_teardown() {
 	[ "$h" = 0 ] || mv_write deflate "$h"
 	[ "$o" = 0 ] || mv_write zs_free "$o"
 	check_eq movops_returned_all "$(mv_counter balloon_held) $(mv_counter zs_objects)" "0 0"
+	# Over the whole run, deflation included: no untracked page came out of
+	# our balloon, no dequeue found our records empty, no errno other than
+	# -EBUSY from a migration (printed with the counters, never compared).
+	check_eq movops_no_errors "$(mv_counter balloon_errors) $(mv_counter zs_errors)" "0 0"
 }
 
 scenario_movops() {
