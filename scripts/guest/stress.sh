@@ -153,6 +153,23 @@ st_phase_main() {
 	st_drain stress
 }
 
+# st_check_memfree NAME: after an unload, free memory is back to $free0
+# (taken before the load) within the runner's slack (MOVOPS_MEMFREE_SLACK_KB)
+# plus 4 MiB: the balloon core's meminfo Balloon: stays one page high per
+# -ENOENT on 7.3.4 (docs/kernel-bugs.md), and those pages are free.
+st_check_memfree() {
+	sleep 1
+	free=$(free_kb)
+	record "${1}_memfree_before_kb" "$free0"
+	record "${1}_memfree_after_kb" "$free"
+	slack=$((${MOVOPS_MEMFREE_SLACK_KB:-4096} + 4096))
+	if [ "$free" -ge $((free0 - slack)) ]; then
+		ktap_ok "${1}_memfree" "before $free0 kB, after $free kB"
+	else
+		ktap_fail "${1}_memfree" "free $free0 kB before load, $free kB after unload (slack $slack kB)"
+	fi
+}
+
 # Unload while the workers run: the module must stop them and give back
 # every page (its unload line says what came back).
 st_phase_unload() {
@@ -169,19 +186,7 @@ st_phase_unload() {
 	*"stuck 0, untracked 0, verify_fail 0, pool pages 0") ktap_ok stress_unload_returned "$line" ;;
 	*) ktap_fail stress_unload_returned "unload line: '$line'" ;;
 	esac
-	sleep 1
-	free=$(free_kb)
-	record stress_unload_memfree_before_kb "$free0"
-	record stress_unload_memfree_after_kb "$free"
-	# The balloon core's meminfo Balloon: stays one page high per -ENOENT
-	# on 7.3.4 (docs/kernel-bugs.md): those pages are free.
-	# Slack: the runner's (MOVOPS_MEMFREE_SLACK_KB) plus those 4 MiB.
-	slack=$((${MOVOPS_MEMFREE_SLACK_KB:-4096} + 4096))
-	if [ "$free" -ge $((free0 - slack)) ]; then
-		ktap_ok stress_unload_memfree "before $free0 kB, after $free kB"
-	else
-		ktap_fail stress_unload_memfree "free $free0 kB before load, $free kB after unload (slack $slack kB)"
-	fi
+	st_check_memfree stress_unload
 	st_load unload_reload
 }
 
@@ -310,23 +315,13 @@ scenario_check_stress() {
 	ST_RANGES=
 	free0=$(free_kb)
 	st_load check || return
+	proact=$(cat /proc/sys/vm/compaction_proactiveness 2>/dev/null)
 	echo 0 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
 	MOVOPS_STRESS_SECONDS=$secs MOVOPS_STRESS_MIGRATORS=2 \
 	MOVOPS_STRESS_PAGES=4096 MOVOPS_STRESS_OBJECTS=4096 MOVOPS_STRESS_MIN=1 \
 		st_phase_main
 	st_phase_unload_hammer
-	echo 20 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
-	sleep 1
-	free=$(free_kb)
-	record stress_check_memfree_before_kb "$free0"
-	record stress_check_memfree_after_kb "$free"
-	# As in st_phase_unload: the runner's slack plus 4 MiB for 7.3.4's
-	# meminfo Balloon: pages (-ENOENT leaves them counted, they are free).
-	slack=$((${MOVOPS_MEMFREE_SLACK_KB:-4096} + 4096))
-	if [ "$free" -ge $((free0 - slack)) ]; then
-		ktap_ok stress_check_memfree "before $free0 kB, after $free kB"
-	else
-		ktap_fail stress_check_memfree "free $free0 kB before load, $free kB after unload (slack $slack kB)"
-	fi
+	[ -z "$proact" ] || echo "$proact" > /proc/sys/vm/compaction_proactiveness 2>/dev/null
+	st_check_memfree stress_check
 	LEAK_RANGES="$LEAK_RANGES$ST_RANGES"
 }
