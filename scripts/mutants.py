@@ -39,6 +39,15 @@ KTAP_LINE = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)')
 SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 
 
+
+def read_json(path):
+    """The JSON object in PATH, or {} when the run did not write it."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
 def catalogue():
     """{name: (file it mutates, what, slow)} for every patch of the
     catalogue. A slow one (a 'Slow:' line: a header) runs only when named."""
@@ -177,18 +186,8 @@ def run_one(name, args, env, results, known):
     if not stopped:
         first = first_failure(read(ktap), known)
         splat = splat_of(splats.scan(read(console)))
-    vm = {}
-    try:
-        with open(os.path.join(results, 'vm.json')) as f:
-            vm = json.load(f)
-    except (OSError, ValueError):
-        pass
-    verdict = {}
-    try:
-        with open(os.path.join(results, 'results.json')) as f:
-            verdict = json.load(f)
-    except (OSError, ValueError):
-        pass
+    vm = read_json(os.path.join(results, 'vm.json'))
+    verdict = read_json(os.path.join(results, 'results.json'))
     if first:
         rec['result'] = 'killed'
         rec['first'] = first + (f' (after a {splat})' if splat else '')
