@@ -39,7 +39,6 @@ KTAP_LINE = re.compile(r'^(\s*)(not ok|ok) \d+ (\S+)')
 SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 
 
-
 def read_json(path):
     """The JSON object in PATH, or {} when the run did not write it."""
     try:
@@ -47,6 +46,7 @@ def read_json(path):
             return json.load(f)
     except (OSError, ValueError):
         return {}
+
 
 def catalogue():
     """{name: (file it mutates, what, slow)} for every patch of the
