@@ -3,6 +3,20 @@
 
 KVER     ?= 7.3
 FLAVOR   ?= default
+# The guest architecture (docs/architectures.md): x86_64, arm64 (PAGE_SIZE=4K
+# or 64K), ppc64le. scripts/arch.sh is the one table of what differs; its
+# settings come here as MV_<NAME>.
+ARCH      ?= x86_64
+PAGE_SIZE ?= 4K
+comma := ,
+MV_VARS := $(shell ARCH='$(ARCH)' PAGE_SIZE='$(PAGE_SIZE)' sh scripts/arch.sh make)
+ifeq ($(filter KARCH=%,$(MV_VARS)),)
+$(error movops: ARCH=$(ARCH) PAGE_SIZE=$(PAGE_SIZE) is not supported (scripts/arch.sh))
+endif
+$(foreach v,$(MV_VARS),$(eval MV_$(v)))
+ATAG := $(MV_ATAG)
+# A cross-built kernel's make needs its ARCH and compiler (x86_64: as before).
+ARCH_KMAKE := $(if $(MV_CROSS_COMPILE),ARCH=$(MV_KARCH) CROSS_COMPILE=$(MV_CROSS_COMPILE))
 KSRC     ?=
 ACCEL    ?= auto
 QEMU_MEM ?= 1G
@@ -11,11 +25,12 @@ QEMU_MEM ?= 1G
 # the runner empties KASAN's quarantine before measuring, but the stack
 # depots of KASAN and page_owner keep every new stack they saw (4.9 MB
 # short in one run).
-TIMEOUT  ?= $(if $(filter debug,$(FLAVOR)),1800,300)
+# Under TCG another architecture's guest runs MV_TIME_SCALE times longer.
+TIMEOUT  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),1800,300) \* $(MV_TIME_SCALE))
 # A guest whose heartbeat started and that then prints nothing for SILENCE
 # seconds is hung: the run ends there (scripts/vm.py), TIMEOUT stays the
 # last resort. An oops or panic ends it at once (oops=panic).
-SILENCE  ?= $(if $(filter debug,$(FLAVOR)),60,20)
+SILENCE  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),60,20) \* $(MV_TIME_SCALE))
 export MOVOPS_WAIT_SCALE ?= $(if $(filter debug,$(FLAVOR)),10,1)
 export MOVOPS_MEMFREE_SLACK_KB ?= $(if $(filter debug,$(FLAVOR)),16384,4096)
 GUEST_CMD ?=
@@ -92,18 +107,18 @@ export DEBIAN
 KTAG    := $(or $(DEBIAN),$(FLAVOR))
 # Results per version; a flavour other than default, and a variant, get their
 # own directory.
-RTAG    := $(KVER)$(if $(filter-out default,$(KTAG)),-$(KTAG))$(VSUF)
+RTAG    := $(KVER)$(ATAG)$(if $(filter-out default,$(KTAG)),-$(KTAG))$(VSUF)
 RESULTS ?= $(BUILD)/results/$(RTAG)
-override KERNEL := $(BUILD)/kernel-$(KVER)-$(KTAG)$(VSUF)
-INITRD  ?= $(BUILD)/initramfs-$(KVER)-$(KTAG)$(VSUF).cpio.gz
+override KERNEL := $(BUILD)/kernel-$(KVER)$(ATAG)-$(KTAG)$(VSUF)
+INITRD  ?= $(BUILD)/initramfs-$(KVER)$(ATAG)-$(KTAG)$(VSUF).cpio.gz
 # Modules build in a copy of their sources per version and flavour (6.12 and
 # 7.3 leave different objects behind); the .ko files are found there.
-MOD_SRC ?= $(BUILD)/src-$(KVER)-$(KTAG)$(VSUF)
+MOD_SRC ?= $(BUILD)/src-$(KVER)$(ATAG)-$(KTAG)$(VSUF)
 export KO_DIR := $(MOD_SRC)
 ifeq ($(DEBIAN),)
 KDIR    ?= $(KERNEL)
-KMAKE    = $(KNS) $(MAKE) -C $(KDIR_NS)
-KERNEL_IMAGE ?= $(KERNEL)/arch/x86/boot/bzImage
+KMAKE    = $(KNS) $(MAKE) -C $(KDIR_NS) $(ARCH_KMAKE)
+KERNEL_IMAGE ?= $(KERNEL)/$(MV_KIMAGE)
 else
 # Headers and compiler of Debian's kernel (in its build root if need be);
 # Debian's own modules (virtio_balloon, zram, ...) go into the initramfs.
@@ -119,7 +134,7 @@ override VM_ARGS += --tcg-thread single
 endif
 # The kernel's config, for the initramfs (what the KUnit part can run).
 export KCONFIG := $(KERNEL)/.config
-QEMU    ?= qemu-system-x86_64
+QEMU    ?= $(MV_QEMU)
 PHASES  := $(RESULTS)/phases.tsv
 PHASE   := scripts/phase.sh $(PHASES)
 export RESULTS
@@ -172,6 +187,7 @@ test tests:
 
 setup:
 	@$(PHASE) setup scripts/setup-host.sh
+	@$(if $(MV_ARCH_PKGS),scripts/setup-host.sh $(subst $(comma), ,$(MV_ARCH_PKGS)))
 	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/setup-host.sh patch)
 	@$(if $(DEBIAN),scripts/setup-host.sh $(DEBIAN_PKGS))
 
@@ -200,7 +216,7 @@ boot:
 	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
-		--mem $(QEMU_MEM) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) $(VM_ARGS) \
+		--mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:
@@ -324,8 +340,8 @@ kunit-install kunit-uninstall:
 shell: setup kernel
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@scripts/mkinitramfs.sh $(INITRD)
-	@scripts/vm.py --interactive --kernel $(KERNEL_IMAGE) \
-		--initrd $(INITRD) --mem $(QEMU_MEM) --accel $(ACCEL) $(VM_ARGS) \
+	@scripts/vm.py --interactive --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
+		--initrd $(INITRD) --mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
 
 # Migration rates, balloon and zsmalloc pages beside anonymous pages, in one

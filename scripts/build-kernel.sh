@@ -20,9 +20,11 @@ else
 fi
 . "$TOP/scripts/versions.sh"
 frags="$TOP/scripts/kconfig/base.config $(kconfig_fragment "$SRC")"
+# The guest architecture's fragments (scripts/arch.sh; none on x86_64).
+for f in $ARCH_FRAGS; do frags="$frags $TOP/scripts/kconfig/$f"; done
 [ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
 
-OBJ=$MOVOPS_CACHE/kernel/$KVER-$FLAVOR-$id
+OBJ=$MOVOPS_CACHE/kernel/$KVER$ATAG-$FLAVOR-$id
 # PATCHES (docs/variants.md): a variant of that build. Its tree and build
 # directory are copies of the pristine ones, in $VDIR, and every make runs
 # in a mount namespace where they sit over the pristine paths
@@ -37,7 +39,7 @@ if [ -n "${PATCHES:-}" ]; then
 	VTAG=$("$TOP/scripts/variant.sh" tag $PATCHES)
 	# The pristine build first: the variant starts as its copy.
 	PATCHES='' MOVOPS_LOCKED='' "$0" > /dev/null
-	VDIR=$MOVOPS_CACHE/variant/$KVER-$FLAVOR-$id-${MOVOPS_VARIANT_NAME:-$VTAG}
+	VDIR=$MOVOPS_CACHE/variant/$KVER$ATAG-$FLAVOR-$id-${MOVOPS_VARIANT_NAME:-$VTAG}
 	DIR=$VDIR/obj
 	mkdir -p "$(dirname "$VDIR")"
 fi
@@ -88,9 +90,9 @@ done
 if [ "${V:-0}" = 1 ]; then quiet=''; else quiet=-s; fi
 kmake() {
 	if [ -n "$VTAG" ]; then
-		"$TOP/scripts/variant.sh" exec "$VDIR" make -C "$SRC" O="$OBJ" ARCH=x86_64 $quiet "$@"
+		"$TOP/scripts/variant.sh" exec "$VDIR" make -C "$SRC" O="$OBJ" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" $quiet "$@"
 	else
-		make -C "$SRC" O="$OBJ" ARCH=x86_64 $quiet "$@"
+		make -C "$SRC" O="$OBJ" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" $quiet "$@"
 	fi
 }
 # How many objects a cold build of this version and flavour writes: the
@@ -98,9 +100,11 @@ kmake() {
 # version's finished builds, else versions.sh's KOBJECTS, else none (the
 # progress line then counts without a total).
 objects_estimate() {
-	for pat in "$KVER-$FLAVOR-" "$KVER-"; do
+	for pat in "$KVER$ATAG-$FLAVOR-" "$KVER$ATAG-"; do
 		for d in "$MOVOPS_CACHE/kernel/$pat"*/; do
 			[ -f "$d.movops-built" ] || continue
+			# Only builds of this architecture (and page size).
+			grep -q "^$ARCH_KSYM=y" "$d.config" 2>/dev/null || continue
 			cat "$d.movops-objects" 2>/dev/null || find "$d" -name '*.o' | wc -l
 		done | sort -n | tail -n 1 | grep . && return
 	done
@@ -112,7 +116,7 @@ t=$(now)
 t_config=
 want=$(cat $frags)
 if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/dev/null)" ]; then
-	echo "movops: configuring $KVER ($FLAVOR${VTAG:+, variant $VTAG}) in $DIR" >&2
+	echo "movops: configuring $KVER$ATAG ($FLAVOR${VTAG:+, variant $VTAG}) in $DIR" >&2
 	printf '%s\n' "$want" > "$DIR/.config"
 	kmake olddefconfig >&2
 	rm -f "$DIR/.movops-built"
@@ -130,7 +134,7 @@ python3 "$TOP/scripts/kconfig_check.py" "$DIR/.config" $frags
 # failed 'make lint'). Written after make: syncconfig may rewrite .config.
 stamp() {
 	echo "$id $(cksum < "$DIR/.config")${VTAG:+ $(cut -d" " -f1 < "$VDIR/applied" | tr "\n" " ")}" \
-		"$("$SRC/scripts/pahole-version.sh" pahole)" "$(${CC:-gcc} --version 2>/dev/null | head -n 1)"
+		"$("$SRC/scripts/pahole-version.sh" pahole)" "$(${CC:-${CROSS_COMPILE}gcc} --version 2>/dev/null | head -n 1)"
 }
 # The suite built into the kernel is the hook's copy as of the last make
 # (.movops-suite-built). A caller that boots that suite (kunit-run.sh, with
@@ -141,11 +145,11 @@ suite=
 [ -z "${hook:-}" ] || suite=$(cat "$hook"/kunit/*.[ch] "$hook"/kunit/Kbuild \
 	"$hook"/kunit/Kconfig "$hook"/module/*.h 2>/dev/null | cksum)
 if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
-   [ ! -f "$DIR/arch/x86/boot/bzImage" ] ||
+   [ ! -f "$DIR/$KIMAGE" ] ||
    { [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; }; then
 	t=$(now)
 	# (warm_check.py looks for "movops: building kernel": keep the words.)
-	what="building kernel $KVER ($FLAVOR${VTAG:+, variant $VTAG})"
+	what="building kernel $KVER$ATAG ($FLAVOR${VTAG:+, variant $VTAG})"
 	if [ -f "$DIR/vmlinux" ]; then
 		# Rebuild: count the objects it writes, no estimate.
 		cold='' total='' count=--new-objects
@@ -170,5 +174,5 @@ if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null
 	printf 'fetch %s\nconfig %s\nbuild %s\n' "$t_fetch" "${t_config:-0}" "$(since "$t")" \
 		> "$DIR/.movops-timings"
 fi
-ln -sfn "$DIR" "$BUILD/kernel-$KVER-$FLAVOR${VTAG:+-$VTAG}"
+ln -sfn "$DIR" "$BUILD/kernel-$KVER$ATAG-$FLAVOR${VTAG:+-$VTAG}"
 echo "$DIR"

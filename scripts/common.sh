@@ -7,7 +7,10 @@
 # reuses them; nothing requires them to be there.
 : "${MOVOPS_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/movops}"
 : "${BUILD:=$TOP/build}"
-: "${RESULTS:=$BUILD/results/$KVER}"
+# The guest architecture (ARCH, PAGE_SIZE): the one table in arch.sh.
+. "$TOP/scripts/arch.sh"
+[ -n "$KARCH" ] || exit 2
+: "${RESULTS:=$BUILD/results/$KVER$ATAG}"
 
 die() {
 	echo "movops: $*" >&2

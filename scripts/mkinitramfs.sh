@@ -5,9 +5,15 @@
 set -eu
 . "$(dirname "$0")/common.sh"
 out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
-BUSYBOX=${BUSYBOX:-/bin/busybox}
-ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable' ||
-	die "$BUSYBOX is not a static busybox (install busybox-static)"
+# The guest architecture's busybox (scripts/guest-tools.sh --busybox).
+BUSYBOX=${BUSYBOX:-$("$TOP/scripts/guest-tools.sh" --busybox)}
+if [ "$DEB_ARCH" = amd64 ]; then
+	ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable' ||
+		die "$BUSYBOX is not a static busybox (install busybox-static)"
+else
+	! readelf -l "$BUSYBOX" | grep -q 'program interpreter' ||
+		die "$BUSYBOX is not a static busybox"
+fi
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

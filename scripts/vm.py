@@ -95,15 +95,63 @@ def parse_size(s):
 MACHINE_CMDLINE = 'memhp_default_state=online_movable pci=noacpi'
 
 
-def machine_args(mem, dimm):
+# The other architectures (ARCH=, scripts/arch.sh; docs/architectures.md):
+# the machine, the serial console, the kernel arguments that go with them.
+# Their DIMM-sized ZONE_MOVABLE comes from movablecore=, the top of boot
+# RAM: neither arm64's virt machine booted without UEFI (a device tree, no
+# ACPI memory device) nor pseries (its cold-plugged DIMM's LMBs are boot
+# memory in the device tree) hands a cold-plugged DIMM over after boot.
+# movops.ktap= tells the guest's init where the runner's KTAP goes: virt has
+# one UART for Linux, so arm64's goes to a virtio-serial port named
+# movops.ktap; pseries makes a VTY (hvc0, hvc1) of each -serial.
+MACHINES = {
+    'x86_64': {'console': 'ttyS0', 'cmdline': MACHINE_CMDLINE},
+    'arm64': {'console': 'ttyAMA0',
+              'cmdline': 'movablecore={dimm}M movops.ktap=vport:movops.ktap'},
+    'ppc64le': {'console': 'hvc0',
+                'cmdline': 'movablecore={dimm}M movops.ktap=hvc1 cmm.simulate=1'},
+}
+HOST_ARCH = {'x86_64': 'x86_64', 'aarch64': 'arm64', 'ppc64le': 'ppc64le'}.get(
+    os.uname().machine, os.uname().machine)
+
+
+def machine_args(mem, dimm, arch='x86_64'):
     """The guest's machine: 2 vCPUs, MEM of boot RAM, a cold-plugged DIMM the
-    guest onlines as ZONE_MOVABLE, a virtio balloon. Shared with kunit.py's
-    qemu config (kunit_qemu.py), so both run the suite on the same layout."""
+    guest onlines as ZONE_MOVABLE (x86_64; elsewhere DIMM more of boot RAM,
+    made ZONE_MOVABLE by machine_cmdline()), a virtio balloon. Shared with
+    kunit.py's qemu config (kunit_qemu.py), so both run the suite on the same
+    layout."""
     mem, dimm = parse_size(mem), parse_size(dimm)
-    return ['-smp', '2', '-m', f'{mem}M,slots=2,maxmem={mem + dimm}M',
-            '-object', f'memory-backend-ram,id=movops-m1,size={dimm}M',
-            '-device', 'pc-dimm,id=movops-d1,memdev=movops-m1',
-            '-device', 'virtio-balloon-pci,id=balloon0']
+    if arch == 'x86_64':
+        return ['-smp', '2', '-m', f'{mem}M,slots=2,maxmem={mem + dimm}M',
+                '-object', f'memory-backend-ram,id=movops-m1,size={dimm}M',
+                '-device', 'pc-dimm,id=movops-d1,memdev=movops-m1',
+                '-device', 'virtio-balloon-pci,id=balloon0']
+    common = ['-smp', '2', '-m', f'{mem + dimm}M', '-device', 'virtio-balloon-pci,id=balloon0']
+    if arch == 'arm64':
+        # pauth-impdef: pointer authentication with QEMU's own cheap hash,
+        # not QARMA, which costs TCG much of its time.
+        return ['-M', 'virt', '-cpu', 'max,pauth-impdef=on'] + common + [
+            '-device', 'virtio-serial-pci,id=movops-vser']
+    if arch == 'ppc64le':
+        # The speculation capabilities TCG does not have, off (else a
+        # warning each); x-vof: QEMU's own small firmware, not SLOF.
+        return ['-M', 'pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,'
+                'cap-ibs=broken,cap-ccf-assist=off', '-cpu', 'power9'] + common
+    raise ValueError(f'no machine for arch {arch}')
+
+
+def machine_cmdline(arch='x86_64', dimm=DIMM):
+    """The kernel arguments that go with machine_args() (not the console)."""
+    return MACHINES[arch]['cmdline'].format(dimm=parse_size(dimm))
+
+
+def ktap_port_args(arch, path):
+    """QEMU arguments of the port the runner's KTAP leaves on, into PATH."""
+    if arch == 'arm64':
+        return ['-chardev', f'file,id=movops-ktap,path={path}',
+                '-device', 'virtserialport,chardev=movops-ktap,name=movops.ktap']
+    return ['-serial', f'file:{path}']
 
 
 def qemu_argv(args, accel, console, ktap, qmp):
@@ -113,16 +161,17 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # oops=panic panic=-1 with -no-reboot: an oops ends QEMU at once, instead
     # of leaving a guest that hangs on the locks the dead task held.
     # panic_on_warn stays off: a WARNING fails the run, but the run goes on.
-    append = ('console=ttyS0 oops=panic panic=-1 ' + MACHINE_CMDLINE +
-              ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
+    append = (f"console={MACHINES[args.arch]['console']} oops=panic panic=-1 " +
+              machine_cmdline(args.arch, args.dimm) + ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
     # --tcg-thread single: both vCPUs on one host thread. Debian's 6.12
     # kernel, patching its own text with int3 (a static key flipped when
     # sched_clock turns stable), took an int3 Oops in sched_clock_cpu under
     # multi-threaded TCG: a vCPU ran code another had already re-patched.
     tcg = f'tcg,thread={args.tcg_thread}' if args.tcg_thread else 'tcg'
-    argv = [args.qemu, '-accel', tcg if accel == 'tcg' else accel,
-            '-cpu', 'max' if accel == 'tcg' else 'host']
-    argv += machine_args(args.mem, args.dimm)
+    argv = [args.qemu, '-accel', tcg if accel == 'tcg' else accel]
+    if args.arch == 'x86_64':
+        argv += ['-cpu', 'max' if accel == 'tcg' else 'host']
+    argv += machine_args(args.mem, args.dimm, args.arch)
     argv += ['-kernel', args.kernel, '-append', append,
             '-display', 'none', '-vga', 'none', '-no-reboot', '-nodefaults']
     if args.initrd:
@@ -132,8 +181,8 @@ def qemu_argv(args, accel, console, ktap, qmp):
     if args.interactive:
         argv += ['-serial', 'mon:stdio']
     else:
-        argv += ['-serial', f'file:{console}', '-serial', f'file:{ktap}',
-                 '-monitor', 'none']
+        argv += ['-serial', f'file:{console}'] + ktap_port_args(args.arch, ktap)
+        argv += ['-monitor', 'none']
         if args.serial3:
             # make coverage: the guest's gcov data (ttyS2), off the console.
             argv += ['-serial', f'file:{args.serial3}']
@@ -222,6 +271,8 @@ def kill_group(proc):
 
 def probe_kvm(args, cache):
     """Does KVM boot this kernel? A short bounded boot that must print."""
+    if args.arch != HOST_ARCH:
+        return 'tcg', f'an {args.arch} guest on an {HOST_ARCH} host'
     if not os.access('/dev/kvm', os.R_OK | os.W_OK):
         return 'tcg', 'no usable /dev/kvm'
     try:
@@ -315,6 +366,8 @@ def main():
     ap.add_argument('--append', default='')
     ap.add_argument('--serial3', help='file for a third serial port (ttyS2)')
     ap.add_argument('--qemu', default='qemu-system-x86_64')
+    ap.add_argument('--arch', default='x86_64', choices=sorted(MACHINES),
+                    help='the guest architecture (scripts/arch.sh)')
     ap.add_argument('--probe-seconds', type=float, default=8)
     ap.add_argument('--probe-cache')
     ap.add_argument('--qmp', help='QMP unix socket path (default: a temp dir)')
@@ -327,7 +380,7 @@ def main():
 
     problem = None
     if not shutil.which(args.qemu):
-        problem = f'{args.qemu} not found (install qemu-system-x86)'
+        problem = f'{args.qemu} not found (make setup installs it)'
     for path in (args.kernel, args.initrd):
         if path and not os.path.isfile(path):
             problem = problem or f'{path} does not exist'
@@ -391,7 +444,7 @@ def main():
         record['qemu_pid'] = proc.pid
         deadline = start + args.timeout
         first_ktap = None
-        total_mib = parse_size(args.mem) + parse_size(args.dimm)
+        total_mib = parse_size(args.mem) + parse_size(args.dimm)  # RAM on every arch
         record['qmp_requests'] = []
         ktap_in = open(args.ktap, 'rb')
         console_in = open(args.console, 'rb')

@@ -31,6 +31,9 @@ class Clean(unittest.TestCase):
             cache = os.path.join(d, 'cache dir')
             os.makedirs(os.path.join(clone, 'build', 'results'))
             shutil.copy(os.path.join(TOP, 'Makefile'), clone)
+            # The Makefile reads the architecture table as it starts.
+            os.makedirs(os.path.join(clone, 'scripts'))
+            shutil.copy(os.path.join(TOP, 'scripts', 'arch.sh'), os.path.join(clone, 'scripts'))
             write(os.path.join(cache, 'kernel', 'x'), 'cached')
             # The siblings a split path would name: "<d>/my" and "<d>/cache".
             mine = write(os.path.join(d, 'my', 'keep'), 'sibling')
