@@ -711,7 +711,6 @@ static int ms_show(struct seq_file *m, void *v)
 	seq_printf(m, "threads %u\n", ms.nthreads);
 	seq_printf(m, "balloon_held %u\n", ms_held());
 	seq_printf(m, "balloon_isolated %lu\n", READ_ONCE(ms.bdev.isolated_pages));
-	seq_printf(m, "balloon_listed %d\n", !list_empty(&ms.bdev.pages));
 	seq_printf(m, "enoent_pending %d\n", atomic_read(&ms.enoent_req));
 	seq_printf(m, "enoent_supported %d\n", MV_HAVE_BALLOON_ENOENT);
 	seq_printf(m, "zs_objects %u\n", ms.zn);
