@@ -432,14 +432,23 @@ static int mv_ctl_release(void)
 	return ret == -EIO ? 0 : ret;
 }
 
-/* Caller holds mv.lock.  Both devices, the nonmovable test's control too. */
-void mv_balloon_exit(void)
+/*
+ * Caller holds mv.lock.  Both devices, the nonmovable test's control too.
+ * Our pages of each device left after its drain (our records, read apart
+ * from the drain, so a drain that stopped early or never ran shows) go to
+ * @left: the unload line reports them, a check requires 0.
+ */
+void mv_balloon_exit(struct mv_left *left)
 {
 	if (mv.bpages)
 		mv_balloon_unload_drain(&mv.bdev, "balloon", mv_bdev_held,
 					mv_bdev_release);
 	mv_balloon_unload_drain(&mv.ctl_bdev, "control balloon", mv_ctl_held,
 				mv_ctl_release);
+	left->balloon = mv_bdev_held();
+	left->control = mv_ctl_held();
+	left->isolated = READ_ONCE(mv.bdev.isolated_pages) +
+			 READ_ONCE(mv.ctl_bdev.isolated_pages);
 	kvfree(mv.bpages);
 	mv.bpages = NULL;
 }

@@ -557,6 +557,7 @@ static const struct {
 static int __init movops_init(void)
 {
 	unsigned long quarter = totalram_pages() / 4;
+	struct mv_left left = {};
 	unsigned int i;
 	int ret;
 
@@ -594,7 +595,7 @@ out_probes:
 	mv_probes_exit();
 	mv_zs_exit();
 out_balloon:
-	mv_balloon_exit();
+	mv_balloon_exit(&left);
 	return ret;
 }
 
@@ -616,21 +617,32 @@ static noinline void mv_leak(unsigned int n)
 		pr_info("movops: leaked %u objects of 64 bytes on purpose (leak_on_unload)\n", n);
 }
 
+/*
+ * The unload line says how many of our balloon pages were left after the
+ * drains: each would still point at a device about to be freed.  The
+ * drains wait for every page (rmmod does not return otherwise), so
+ * anything but 0 is a drain that stopped early: the stress phase's
+ * stress_unload_hammered_pages_left requires "pages left 0".
+ */
 static void __exit movops_exit(void)
 {
+	struct mv_left left = {};
+
 	/* Waits for writers in flight; no new ones can start. */
 	debugfs_remove_recursive(mv_dir);
 	mv_census_exit();
-	mv_stress_exit();
+	mv_stress_exit(&left);
 	mutex_lock(&mv.lock);
 	mv_set_inject(MV_INJECT_NONE);
 	mv_compact_target_exit();
-	mv_balloon_exit();
+	mv_balloon_exit(&left);
 	mv_zs_exit();
 	mutex_unlock(&mv.lock);
 	mv_probes_exit();
 	mv_leak(READ_ONCE(leak_on_unload));
-	pr_info("movops: unloaded\n");
+	pr_info("movops: unloaded, pages left %u (balloon %u, control balloon %u, stress balloon %u; isolated %lu)\n",
+		left.balloon + left.control + left.stress, left.balloon,
+		left.control, left.stress, left.isolated);
 }
 
 module_init(movops_init);

@@ -186,8 +186,16 @@ extern struct mv_state mv;
 extern DECLARE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
 
 /* balloon.c */
+/* Our balloon pages still there after the unload drains (0 when sound). */
+struct mv_left {
+	unsigned int balloon;		/* mv.bdev, by our records */
+	unsigned int control;		/* mv.ctl_bdev, by our records */
+	unsigned int stress;		/* the stress balloon, by its records */
+	unsigned long isolated;		/* the three devices' isolated_pages */
+};
+
 int mv_balloon_init(void);
-void mv_balloon_exit(void);
+void mv_balloon_exit(struct mv_left *left);
 int mv_inflate(unsigned int n);
 int mv_inflate_contig(unsigned int n);
 int mv_deflate(unsigned int n);
@@ -240,7 +248,7 @@ void mv_census_exit(void);
 /* stress.c */
 struct dentry;
 int mv_stress_init(struct dentry *dir);
-void mv_stress_exit(void);
+void mv_stress_exit(struct mv_left *left);
 
 /* probes.c */
 int mv_probes_init(void);

@@ -749,7 +749,9 @@ int mv_stress_init(struct dentry *dir)
 	ms_zbuf = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
 	ms.pool = zs_create_pool("movops_stress");
 	if (!ms.pages || !ms.zobjs || !ms_zbuf || !ms.pool) {
-		mv_stress_exit();
+		struct mv_left left = {};
+
+		mv_stress_exit(&left);
 		return -ENOMEM;
 	}
 	register_oom_notifier(&ms_oom_nb);
@@ -770,9 +772,10 @@ static int ms_release_one(void)
  * Unload: stop the workers, give every page back, say what came back.
  * What ms_drain() could not take in its bounded wait is still isolated by
  * a migration in flight: wait for it (mv_balloon_unload_drain()), never
- * free the device a page still points at.
+ * free the device a page still points at.  Our pages left after that (by
+ * our records, read apart from the drain) go to @left.
  */
-void mv_stress_exit(void)
+void mv_stress_exit(struct mv_left *left)
 {
 	if (ms.pool) {
 		unregister_oom_notifier(&ms_oom_nb);
@@ -781,6 +784,8 @@ void mv_stress_exit(void)
 		ms_drain();
 		mv_balloon_unload_drain(&ms.bdev, "stress balloon", ms_held,
 					ms_release_one);
+		left->stress = ms_held();
+		left->isolated += READ_ONCE(ms.bdev.isolated_pages);
 		pr_info("movops: stress unload: drained balloon %ld zs %ld, stuck %ld, untracked %ld, verify_fail %ld, pool pages %lu\n",
 			atomic_long_read(&ms_c[MS_drained_balloon]),
 			atomic_long_read(&ms_c[MS_drained_zs]),

@@ -273,7 +273,7 @@ dmesg_splats() {
 # module's own balloon are held too), then compact again: a page left in a
 # balloon would still point at the freed device, and that compaction would
 # call into it.  The unload must wait for its pages, say nothing stayed
-# behind, and nothing may splat.
+# behind (its unload line: "pages left 0"), and nothing may splat.
 st_phase_unload_hammer() {
 	st_param max_pct 50
 	st_param balloon_pages 4096
@@ -292,6 +292,14 @@ st_phase_unload_hammer() {
 	case $line in
 	*"untracked 0, verify_fail 0, pool pages 0") ktap_ok stress_unload_hammered_returned "$line" ;;
 	*) ktap_fail stress_unload_hammered_returned "unload line: '$line'" ;;
+	esac
+	# The module's last line counts our balloon pages (the debugfs
+	# balloon's 1024, the control and the stress balloon) still there
+	# after the drains: each would point at a freed device.
+	line=$(dmesg | grep 'movops: unloaded' | tail -1)
+	case $line in
+	*"pages left 0 ("*) ktap_ok stress_unload_hammered_pages_left "$line" ;;
+	*) ktap_fail stress_unload_hammered_pages_left "unload line: '${line:-no movops: unloaded line}'" ;;
 	esac
 	dmesg | grep 'movops: unload:' | sed 's/^/# /'
 	# In a child shell, waited for 30 s at most: a compaction that oopses
