@@ -34,6 +34,9 @@ _FAILED_AT = re.compile(r'(?:EXPECTATION|ASSERTION) FAILED at ')
 _CONFIG_HEADER = re.compile(r'^# Linux/(\S+) (\S+) Kernel Configuration')
 _COND = re.compile(r'^(kver|flavor|arch)(<=|>=|!=|=|<|>)(\S+)$')
 _SYM = re.compile(r'^(!?)(CONFIG_\w+)(?:=(\S+))?$')
+# A figure the run recorded itself ("# counter: NAME VALUE" in its KTAP),
+# such as a setting the guest ran with: recorded:stress_check_seconds=0.
+_REC = re.compile(r'^recorded:(\w+)(!=|=)(\S+)$')
 # Console prefixes of kunit.py's raw log: "[    1.234567] ", "[T12] ".
 _CONSOLE_PREFIX = re.compile(r'^(?:\[\s*\d+\.\d+\]\s?)?(?:\[\s*[TC]\d+\]\s?)?')
 
@@ -69,6 +72,8 @@ def _cond_ok(cond):
         if key == 'kver':
             return bool(_version(val))
         return op in ('=', '!=')
+    if _REC.match(cond):
+        return True
     if _version(cond) and re.fullmatch(r'[\d.]+', cond):
         return True                 # a bare version: kver=VERSION
     return bool(_SYM.match(cond))
@@ -128,18 +133,28 @@ def read_config(path):
     return conf, arch, kver
 
 
-def facts(config=None, kver='', flavor='default', arch=None):
+def facts(config=None, kver='', flavor='default', arch=None, recorded=None):
     """The run's facts. The .config's version wins over KVER (the harness's
-    name for the tree): it is what the tree says it is."""
+    name for the tree): it is what the tree says it is. RECORDED: {name:
+    value} the run recorded itself (its '# counter:' lines)."""
     conf, carch, ckver = read_config(config)
     return {'kver': ckver or kver, 'flavor': flavor or 'default',
             'arch': arch or carch, 'config': conf,
-            'config_path': config if conf else None}
+            'config_path': config if conf else None,
+            'recorded': dict(recorded or {})}
 
 
 def _holds(cond, f):
     if cond == '*':
         return True
+    m = _REC.match(cond)
+    if m:
+        # Not recorded at all: neither = nor != holds (the run did not say).
+        name, op, val = m.groups()
+        have = f.get('recorded', {}).get(name)
+        if have is None:
+            return False
+        return (have == val) == (op == '=')
     m = _COND.match(cond)
     if not m and re.fullmatch(r'[\d.]+', cond):
         m = _COND.match('kver=' + cond)

@@ -153,7 +153,10 @@ def main():
     if args.vm_record and os.path.exists(args.vm_record):
         with open(args.vm_record) as f:
             vm = json.load(f)
-    facts = expectations.facts(args.config, args.kver, args.flavor)
+    start = next((i for i, l in enumerate(stream)
+                  if l.strip().startswith('KTAP version')), len(stream))
+    counters = counters_of(stream[start:])
+    facts = expectations.facts(args.config, args.kver, args.flavor, recorded=counters)
     known = expectations.load(args.known, require_match=True)
     skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
     patches = [p for p in args.patches.replace(',', ' ').split() if p]
@@ -165,12 +168,9 @@ def main():
     verdict = 'pass' if not reasons else 'fail'
 
     os.makedirs(args.out, exist_ok=True)
-    start = next((i for i, l in enumerate(stream)
-                  if l.strip().startswith('KTAP version')), len(stream))
     with open(os.path.join(args.out, 'results.ktap'), 'w') as f:
         for line in stream[start:]:
             f.write(line.replace('\r', '') + '\n')
-    counters = counters_of(stream[start:])
     with open(os.path.join(args.out, 'counters.txt'), 'w') as f:
         for k, v in counters.items():
             f.write(f'{k} {v}\n')

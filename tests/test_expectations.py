@@ -64,7 +64,8 @@ class Lists(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.d = self.tmp.name
-        self.facts = ex.facts(write(self.d, '.config', CONFIG), '7.3', 'default')
+        self.facts = ex.facts(write(self.d, '.config', CONFIG), '7.3', 'default',
+                              recorded={'stress_check_seconds': '0'})
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -91,6 +92,9 @@ class Lists(unittest.TestCase):
             'CONFIG_DEBUG_KMEMLEAK': False, '!CONFIG_KPROBES': False,
             'CONFIG_NO_SUCH': False, 'CONFIG_NR_CPUS=64': True,
             'kver>=6.17,CONFIG_KPROBES': True, 'kver>=6.17,flavor=debug': False,
+            'recorded:stress_check_seconds=0': True, 'recorded:stress_check_seconds!=0': False,
+            'recorded:stress_check_seconds=30': False, 'recorded:not_recorded=0': False,
+            'recorded:not_recorded!=0': False,
         }
         for when, want in cases.items():
             e, = self.entries(f'{when} t reason\n')

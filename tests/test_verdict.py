@@ -211,5 +211,23 @@ class Verdict(unittest.TestCase):
         self.assertIn('no test ran', res['reasons'])
 
 
+    def test_stress_phase_off_is_expected_only_for_the_recorded_setting(self):
+        """MOVOPS_STRESS_CHECK_SECONDS=0: the guest records the setting and
+        skips stress_check; the repository's list expects that skip only
+        when the run recorded 0 (scripts/expected-skips.txt)."""
+        def ktap(recorded):
+            return ('KTAP version 1\nok 1 movops_load\n' + recorded +
+                    'ok 2 stress_check # SKIP MOVOPS_STRESS_CHECK_SECONDS=0: '
+                    'no stress phase asked for\n1..2\n# movops-done failed=0\n')
+        rc, res, out, _ = self.verdict(data('pass-console.log'),
+                                       ktap_text=ktap('# counter: stress_check_seconds 0\n'))
+        self.assertEqual(rc, 0, res['reasons'])
+        self.assertRegex(out, r'stress_check\s+SKIP \(expected\)')
+        for other in ('# counter: stress_check_seconds 30\n', ''):
+            rc, res, out, _ = self.verdict(data('pass-console.log'), ktap_text=ktap(other))
+            self.assertEqual(rc, 1)
+            self.assertTrue(any(r.startswith('stress_check skipped, and no entry')
+                                for r in res['reasons']), res['reasons'])
+
 if __name__ == '__main__':
     unittest.main()
