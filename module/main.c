@@ -93,6 +93,7 @@ static const char * const mv_counter_names[MV_NR_COUNTERS] = {
 	[MV_C_probe_all_zs_isolate] = "probe_all_zs_isolate",
 	[MV_C_probe_all_zs_migrate] = "probe_all_zs_migrate",
 	[MV_C_probe_all_zs_putback] = "probe_all_zs_putback",
+	[MV_C_probe_cmm_migratepage] = "probe_cmm_migratepage",
 	[MV_C_ops_mismatch] = "ops_mismatch",
 	[MV_C_clean_pageblocks] = "clean_pageblocks",
 	[MV_C_dirty_pageblocks] = "dirty_pageblocks",
@@ -416,6 +417,7 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "zs_size_classes", mv_zs_classes_held());
 	mv_put(m, "zs_huge_class_size", mv_zs_huge_size());
 	mv_put(m, "probes", mv.probes);
+	mv_put(m, "probe_cmm_migratepage_registered", mv.cmm_probe);
 	mv_put(m, "ops_direct", MV_HAVE_DIRECT_OPS);
 	mv_put(m, "set_movable_ops_present", MV_HAVE_SET_MOVABLE_OPS);
 	mv_put(m, "set_movable_ops_checked", mv.smo_checked);

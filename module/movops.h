@@ -72,6 +72,7 @@ enum mv_counter {
 	MV_C_probe_all_zs_isolate,
 	MV_C_probe_all_zs_migrate,
 	MV_C_probe_all_zs_putback,
+	MV_C_probe_cmm_migratepage,
 	MV_C_ops_mismatch,
 	MV_C_clean_pageblocks,
 	MV_C_dirty_pageblocks,
@@ -174,6 +175,7 @@ struct mv_state {
 
 	bool has_snapshot;
 	int probes;
+	int cmm_probe;		/* the kprobe on cmm_migratepage is in place */
 
 	/* Pageblocks held half-free at the zone top as compaction targets. */
 	unsigned long ct_pfn[MV_CT_MAX];

@@ -70,6 +70,23 @@ static struct mv_probe mv_probes[] = {
 
 static unsigned int mv_nr_registered;
 
+/*
+ * A balloon driver's own migration callback: pseries CMM's
+ * cmm_migratepage(b_dev_info, newpage, page, mode), which
+ * balloon_page_migrate() calls for each CMM page it moves. Optional: a
+ * kernel without CMM has no such symbol (mv.cmm_probe says which).
+ */
+static int mv_cmm_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mv_inc(MV_C_probe_cmm_migratepage);
+	return 0;
+}
+
+static struct kprobe mv_cmm_probe = {
+	.symbol_name = "cmm_migratepage",
+	.pre_handler = mv_cmm_pre,
+};
+
 /* Returns the number of probes registered; mv.probes is 1 only if all. */
 int mv_probes_init(void)
 {
@@ -85,6 +102,7 @@ int mv_probes_init(void)
 		}
 	}
 	mv_nr_registered = i;
+	mv.cmm_probe = !register_kprobe(&mv_cmm_probe);
 	if (i < ARRAY_SIZE(mv_probes)) {
 		mv_probes_exit();
 		return 0;
@@ -97,6 +115,9 @@ void mv_probes_exit(void)
 {
 	while (mv_nr_registered)
 		unregister_kprobe(&mv_probes[--mv_nr_registered].kp);
+	if (mv.cmm_probe)
+		unregister_kprobe(&mv_cmm_probe);
+	mv.cmm_probe = 0;
 	mv.probes = 0;
 }
 

@@ -16,13 +16,17 @@ if [ -n "${PATCHES:-}" ]; then
 	bdir=$(sed -n 's/^OBJ=//p' "$vdir/paths")
 fi
 
-accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/arch/x86/boot/bzImage" \
+accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/$KIMAGE" --arch "$ARCH" \
 	--accel "${ACCEL:-auto}" --probe-cache "$MOVOPS_CACHE/accel.json" --probe-only)
 bin=$BUILD/kunit-bin
 mkdir -p "$bin" "$RESULTS"
-ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/qemu-system-x86_64"
+ln -sfn "$TOP/scripts/qemu-accel-shim.py" "$bin/$QEMU"
 . "$TOP/scripts/versions.sh"
 frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$(kconfig_fragment "$SRC")"
+# The guest architecture's fragments (scripts/arch.sh) and machine
+# (kunit_qemu.py reads MOVOPS_ARCH and MOVOPS_KIMAGE).
+for f in $ARCH_FRAGS; do frags="$frags --kunitconfig=$TOP/scripts/kconfig/$f"; done
+export MOVOPS_ARCH=$ARCH MOVOPS_KIMAGE=$KIMAGE
 [ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
 
 # The guest kernel arguments of the flavour (KERNEL_ARGS), one option each.
@@ -46,7 +50,7 @@ rm -f "$RESULTS/kunit.json" "$RESULTS/kunit-verdict.json" "$RESULTS/kunit-consol
 PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 MOVOPS_WITH_SUITE=1 flock "$OBJ.lock" sh -c \
 	'"$1/scripts/build-kernel.sh" > /dev/null && shift && exec "$@"' sh "$TOP" \
 	$ns python3 "$SRC/tools/testing/kunit/kunit.py" exec \
-	--build_dir="$bdir" --arch=x86_64 --qemu_config="$TOP/scripts/kunit_qemu.py" \
+	--build_dir="$bdir" --arch="$KARCH" --qemu_config="$TOP/scripts/kunit_qemu.py" \
 	$frags --kunitconfig="$TOP/kunit/.kunitconfig" $kargs --timeout="${TIMEOUT:-300}" \
 	--json="$RESULTS/kunit.json" $junit \
 	"${KUNIT_FILTER:-movops_*}" || true

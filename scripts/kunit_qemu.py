@@ -1,7 +1,8 @@
-# kunit.py --qemu_config for movops: x86_64 on the same machine layout as the
-# VM runs (scripts/vm.py), so the suite sees the same ZONE_MOVABLE DIMM.
-# kunit.py loads this file by path; QEMU_MEM and DIMM_MEM come from the
-# environment that scripts/kunit-run.sh sets.
+# kunit.py --qemu_config for movops: the guest architecture's machine
+# (MOVOPS_ARCH: x86_64, arm64, ppc64le) on the same layout as the VM runs
+# (scripts/vm.py), so the suite sees the same ZONE_MOVABLE memory.
+# kunit.py loads this file by path; QEMU_MEM, DIMM_MEM, MOVOPS_ARCH and
+# MOVOPS_KIMAGE come from the environment that scripts/kunit-run.sh sets.
 import os
 import sys
 
@@ -9,13 +10,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qemu_config import QemuArchParams  # noqa: E402  (kunit.py's own)
 import vm  # noqa: E402
 
+ARCH = os.environ.get('MOVOPS_ARCH', 'x86_64')
+# linux ARCH=, qemu-system-<name>, the console's kconfig
+_KUNIT = {
+    'x86_64': ('x86_64', 'x86_64', 'CONFIG_SERIAL_8250=y\nCONFIG_SERIAL_8250_CONSOLE=y'),
+    'arm64': ('arm64', 'aarch64', 'CONFIG_SERIAL_AMBA_PL011=y\nCONFIG_SERIAL_AMBA_PL011_CONSOLE=y'),
+    'ppc64le': ('powerpc', 'ppc64', 'CONFIG_HVC_CONSOLE=y'),
+}
+_linux, _qemu, _kconfig = _KUNIT[ARCH]
+_mem, _dimm = os.environ.get('QEMU_MEM', '1G'), os.environ.get('DIMM_MEM', vm.DIMM)
+
 QEMU_ARCH = QemuArchParams(
-    linux_arch='x86_64',
-    kconfig='''
-CONFIG_SERIAL_8250=y
-CONFIG_SERIAL_8250_CONSOLE=y''',
-    qemu_arch='x86_64',
-    kernel_path='arch/x86/boot/bzImage',
-    kernel_command_line='console=ttyS0 ' + vm.MACHINE_CMDLINE,
-    extra_qemu_params=['-cpu', 'max'] + vm.machine_args(
-        os.environ.get('QEMU_MEM', '1G'), os.environ.get('DIMM_MEM', vm.DIMM)))
+    linux_arch=_linux,
+    kconfig='\n' + _kconfig,
+    qemu_arch=_qemu,
+    kernel_path=os.environ.get('MOVOPS_KIMAGE', 'arch/x86/boot/bzImage'),
+    kernel_command_line=(f"console={vm.MACHINES[ARCH]['console']} " +
+                         vm.machine_cmdline(ARCH, _dimm)),
+    extra_qemu_params=(['-cpu', 'max'] if ARCH == 'x86_64' else []) +
+    vm.machine_args(_mem, _dimm, ARCH))

@@ -11,9 +11,11 @@ keep = os.environ.get('MOVOPS_ACCEL', 'tcg')
 here = os.path.dirname(os.path.abspath(sys.argv[0]))
 path = os.pathsep.join(p for p in os.environ.get('PATH', '').split(os.pathsep)
                        if os.path.abspath(p) != here)
-real = shutil.which('qemu-system-x86_64', path=path)
+# Linked as the qemu-system-<arch> kunit.py runs (scripts/kunit-run.sh).
+name = os.path.basename(sys.argv[0])
+real = shutil.which(name, path=path)
 if not real:
-    sys.exit('movops: qemu-system-x86_64 not found')
+    sys.exit(f'movops: {name} not found')
 args, out, i = sys.argv[1:], [], 0
 while i < len(args):
     if args[i] == '-accel' and i + 1 < len(args) and args[i + 1].split(',')[0] != keep:

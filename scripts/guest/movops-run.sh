@@ -79,13 +79,16 @@ mv_write() { printf '%s\n' "$2" > "$MV/$1" 2>/dev/null; }
 mv_counter() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MV/counters"; }
 vmstat() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/vmstat; }
 meminfo() { awk -v n="$1:" '$1 == n { print $2 }' /proc/meminfo; }
+# The kernel's page size in KiB (4; 64 on arm64 PAGE_SIZE=64K).
+PAGE_KB=$(awk '$1 == "KernelPageSize:" { print $2; exit }' /proc/self/smaps 2>/dev/null)
+PAGE_KB=${PAGE_KB:-4}
 # Free memory in kB, counting pages parked on the per-CPU lists: those are
 # free too, and their number drifts by megabytes on its own.
 free_kb() {
 	# KASAN (the debug flavour) keeps freed slab objects in a quarantine
 	# of up to 1/32 of RAM; shrinking every cache empties it.
 	[ "$KASAN" = 0 ] || for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+	pcp=$(awk -v kb="$PAGE_KB" '$1 == "count:" { n += $2 } END { print n * kb }' /proc/zoneinfo)
 	echo $(($(meminfo MemFree) + pcp))
 }
 

@@ -29,6 +29,11 @@
 #   census_breakers    expect one breaker: census_invariant_breakers
 #   census_input       count an accepted valid write as a failure: census_input_strict
 #   no_qmp             act as if no host listened: the five real_balloon checks SKIP
+#   cmm_noinflate      the CMM loan target is not set: cmm_inflated
+#   cmm_census         expect one balloon page more: cmm_census_matches_loaned
+#   cmm_kprobe         expect one cmm_migratepage call more: cmm_offline_migrated
+#   cmm_compact        expect one cmm_migratepage call more: cmm_compaction_migrated
+#   cmm_nodeflate      the loan target stays up: cmm_deflated_all
 
 MR_BALLOON_MIB=${MOVOPS_BALLOON_MIB:-128}
 MR_ZRAM_MIB=${MOVOPS_ZRAM_MIB:-32}
@@ -111,7 +116,7 @@ mr_balloon() {
 		done
 		return
 	fi
-	pages=$((MR_BALLOON_MIB * 256))
+	pages=$((MR_BALLOON_MIB * 1024 / PAGE_KB))
 	MR_CB0=$(mr_c balloon)	# scenario_real's first census
 	i0=$(vmstat balloon_inflate)
 	d0=$(vmstat balloon_deflate)
@@ -199,6 +204,120 @@ mr_balloon() {
 	fi
 }
 
+# CMM, the pseries balloon (ppc64le, docs/architectures.md), in simulation
+# mode: with cmm.simulate=1 on the kernel command line it loans pages to no
+# hypervisor, its thread moving loaned_kb to simulate_loan_target_kb once a
+# second. Its pages are balloon pages (PageOffline, the balloon ops) whose
+# driver callback is cmm_migratepage(), counted by movops.ko's kprobe.
+# Planned only where the command line asks for CMM (vm.py, ARCH=ppc64le);
+# there a kernel without it fails.
+MR_CMM_MIB=${MOVOPS_CMM_MIB:-64}
+# mr_wait_kb FILE KB SECONDS: until FILE reads KB
+mr_wait_kb() {
+	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
+	while [ "$(cat "$1")" != "$2" ]; do
+		t=$((t - 1))
+		[ "$t" -gt 0 ] || return 1
+		usleep 100000
+	done
+}
+mr_cmm() {
+	c=/sys/devices/system/cmm/cmm0
+	names="cmm_inflated cmm_census_matches_loaned cmm_offline_migrated cmm_compaction_migrated cmm_deflated_all"
+	if [ ! -w "$c/simulate_loan_target_kb" ]; then
+		ktap_fail cmm_inflated "no $c/simulate_loan_target_kb: CMM (CONFIG_CMM) not in simulation mode"
+		for n in ${names#cmm_inflated }; do ktap_skip "$n" "CMM did not start (cmm_inflated failed)"; done
+		return
+	fi
+	kb=$((MR_CMM_MIB * 1024))
+	pages=$((kb / PAGE_KB))
+	mr_census
+	cb0=$(mr_c balloon)
+	nb0=$(mr_nr_balloon)
+	mt0=$(meminfo MemTotal)
+	i0=$(vmstat balloon_inflate)
+	d0=$(vmstat balloon_deflate)
+	mr_fault cmm_noinflate || echo "$kb" > "$c/simulate_loan_target_kb"
+	mr_wait_kb "$c/loaned_kb" "$kb" 60
+	loaned=$(cat "$c/loaned_kb")
+	inflated=$(($(vmstat balloon_inflate) - i0))
+	record cmm_loaned_kb "$loaned"
+	record cmm_inflated_pages "$inflated"
+	record cmm_memtotal_drop_kb "$((mt0 - $(meminfo MemTotal)))"
+	check_eq cmm_inflated "$loaned $inflated" "$kb $pages"
+	if [ "$inflated" = 0 ]; then
+		for n in ${names#cmm_inflated }; do ktap_skip "$n" "CMM loaned nothing (cmm_inflated failed)"; done
+		return
+	fi
+	mr_census
+	nb=$(mr_nr_balloon)
+	record cmm_census_balloon_pages "$(mr_c balloon)"
+	check_eq cmm_census_matches_loaned "$(mr_c balloon) $nb" \
+		"$((cb0 + inflated + $(mr_plus cmm_census))) $((nb0 + inflated))"
+
+	# Targeted: offline the ZONE_MOVABLE memory block that holds the
+	# highest CMM page (every balloon page in it must move), online it again.
+	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	blk=$(($(mr_c last_pfn_balloon) * PAGE_KB * 1024 / bs))
+	d=/sys/devices/system/memory/memory$blk
+	mv_write census_snapshot 1 || ktap_diag "census_snapshot failed"
+	k0=$(mv_counter probe_cmm_migratepage)
+	m0=$(vmstat balloon_migrate)
+	off=0
+	if [ "$(cat "$d/valid_zones" 2>/dev/null)" = Movable ] &&
+	   timeout 120 sh -c "echo offline > $d/state" 2>/dev/null; then
+		off=1
+		echo online_movable > "$d/state" 2>/dev/null || ktap_diag "memory$blk: online failed"
+	else
+		ktap_diag "memory$blk ($(cat "$d/valid_zones" 2>/dev/null)): offline failed"
+	fi
+	mr_census
+	kd=$(($(mv_counter probe_cmm_migratepage) - k0))
+	md=$(($(vmstat balloon_migrate) - m0))
+	record cmm_offline_block "$blk"
+	record cmm_offline_kprobe_migratepage "$kd"
+	record cmm_offline_vmstat_balloon_migrate "$md"
+	record cmm_offline_census_moved "$(mr_c moved_balloon)"
+	ktap_diag "cmm: offlining memory$blk: cmm_migratepage +$kd, balloon_migrate +$md, census saw $(mr_c moved_balloon) leave their PFN; loaned_kb $(cat "$c/loaned_kb")"
+	if [ "$(mv_counter probe_cmm_migratepage_registered)" != 1 ]; then
+		ktap_fail cmm_offline_migrated "no kprobe on cmm_migratepage"
+	else
+		check_eq cmm_offline_migrated \
+			"$off $((kd > 0)) $kd $(($(mr_c moved_balloon) <= md)) $(cat "$c/loaned_kb") $(mr_c balloon)" \
+			"1 1 $((md + $(mr_plus cmm_kprobe))) 1 $kb $((cb0 + inflated))"
+	fi
+
+	# Compaction, with the targets of the virtio round, up to three rounds.
+	rounds=0 md=0 kd=0
+	while [ "$rounds" -lt 3 ] && [ "$md" = 0 ]; do
+		rounds=$((rounds + 1))
+		mr_targets_on
+		k0=$(mv_counter probe_cmm_migratepage)
+		m0=$(vmstat balloon_migrate)
+		mr_compact
+		kd=$(($(mv_counter probe_cmm_migratepage) - k0))
+		md=$(($(vmstat balloon_migrate) - m0))
+		mr_targets_off
+	done
+	record cmm_compaction_rounds "$rounds"
+	record cmm_compaction_kprobe_migratepage "$kd"
+	record cmm_compaction_vmstat_balloon_migrate "$md"
+	mr_census
+	check_eq cmm_compaction_migrated "$((md > 0)) $kd $(cat "$c/loaned_kb") $(mr_c balloon)" \
+		"1 $((md + $(mr_plus cmm_compact))) $kb $((cb0 + inflated))"
+
+	mr_fault cmm_nodeflate || echo 0 > "$c/simulate_loan_target_kb"
+	mr_wait_kb "$c/loaned_kb" 0 60
+	deflated=$(($(vmstat balloon_deflate) - d0))
+	record cmm_deflated_pages "$deflated"
+	mr_census
+	check_eq cmm_deflated_all \
+		"$deflated $(cat "$c/loaned_kb") $(mr_nr_balloon) $(mr_c balloon) $(meminfo MemTotal)" \
+		"$inflated 0 $nb0 $cb0 $mt0"
+	echo 0 > "$c/simulate_loan_target_kb"
+	mr_wait_kb "$c/loaned_kb" 0 60
+}
+
 mr_zram_stat() {	# mr_zram_stat FIELD: field of mm_stat (1-based)
 	awk -v f="$1" '{ print $f }' /sys/block/zram0/mm_stat
 }
@@ -236,7 +355,7 @@ mr_zram() {
 		"1 1 $((zero + $(mr_plus zram_same)))"
 
 	mr_census
-	used=$(($(mr_zram_stat 3) / 4096))
+	used=$(($(mr_zram_stat 3) / (PAGE_KB * 1024)))
 	own=$(mv_counter zs_pages)
 	record zram_mem_used_pages "$used"
 	record census_zsmalloc_pages "$(mr_c zsmalloc)"
@@ -317,6 +436,11 @@ scenario_real() {
 	record census_buddy_reported "$(mr_c buddy_reported)"
 	t0=$(now_ms)
 	mr_balloon
+	if grep -qw cmm.simulate=1 /proc/cmdline; then
+		tc=$(now_ms)
+		mr_cmm
+		record real_cmm_ms "$(($(now_ms) - tc))"
+	fi
 	t1=$(now_ms)
 	mr_zram
 	t2=$(now_ms)

@@ -3,9 +3,11 @@
  * movops zram data writer and checker (guest side of scenario-real.sh).
  *
  * zblk write DEV MIB    write MIB MiB of known data to DEV, then fsync
- * zblk verify DEV MIB   read it back and compare, 4 KiB block by block
+ * zblk verify DEV MIB   read it back and compare, block by block
  *
- * Every 4 KiB block is made from its own index, so nothing needs storing
+ * A block is one page (4 KiB; 64 KiB on arm64 with 64 KiB pages), so
+ * that a zero block is a same-filled page for zram and a random one a huge
+ * zsmalloc object whatever the page size. Every block is made from its own index, so nothing needs storing
  * between the two runs, and its kind varies from block to block so that
  * zsmalloc sees many size classes: random bytes (incompressible), text,
  * 1/32 to 31/32 of the block random and the rest zero (each fraction its
@@ -26,8 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLK	4096
-#define CHUNK	(256 * BLK)	/* 1 MiB per read or write */
+#define CHUNK	(1 << 20)	/* 1 MiB per read or write */
+
+static unsigned int BLK;	/* the block size: the page size */
 
 enum kind { K_RANDOM, K_TEXT, K_PARTIAL, K_ZERO };
 
@@ -55,7 +58,7 @@ static enum kind block_kind(uint64_t idx, unsigned int *keep)
 	return K_PARTIAL;
 }
 
-static char text[BLK];	/* text blocks: this, with their index on top */
+static char *text;	/* text blocks: this, with their index on top */
 
 static enum kind fill_block(unsigned char *b, uint64_t idx)
 {
@@ -102,7 +105,13 @@ int main(int argc, char **argv)
 
 	if (argc != 4)
 		return usage();
-	for (t = 0; t < BLK; t += 64) {
+	BLK = sysconf(_SC_PAGESIZE);
+	text = malloc(BLK);
+	if (!text || BLK < 4096 || CHUNK % BLK) {
+		fprintf(stderr, "zblk: page size %u not supported\n", BLK);
+		return 1;
+	}
+	for (t = 0; t < (int)BLK; t += 64) {
 		memset(text + t, ' ', 63);
 		memcpy(text + t, "movops zram: text that compresses well", 38);
 		text[t + 63] = '\n';
