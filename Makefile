@@ -148,7 +148,7 @@ MOVOPS_PASSES ?=
 inject_dir = $(BUILD)/results/$(RTAG)-inject-$(1)
 
 .PHONY: all run check test tests setup phases-reset kernel modules initramfs boot verdict \
-	bench bench-baseline coverage warm-check shell inject-check dead-check matrix kcidb kselftest-install kselftest-destdir \
+	bench bench-baseline coverage warm-check shell inject-check dead-check matrix check-arch kcidb kselftest-install kselftest-destdir \
 	kselftest-check stress fuzz repro lint kunit kunit-install kunit-uninstall mutants mutants-list clean distclean
 .NOTPARALLEL:
 
@@ -314,7 +314,10 @@ kcidb:
 # MATRIX=: the targets, e.g. "7.3 6.12-debian 7.3-debian 7.3-debian-rt"
 # (scripts/matrix.mk says what a target name may be).
 MATRIX_KVERS ?= 6.12 7.3
-MATRIX ?= $(MATRIX_KVERS)
+# The other architectures (docs/architectures.md), on 7.3; make check-arch
+# runs them alone.
+MATRIX_ARCHS ?= 7.3-arm64 7.3-arm64-64k 7.3-ppc64le
+MATRIX ?= $(MATRIX_KVERS) $(MATRIX_ARCHS)
 MATRIX_JOBS = $(shell scripts/matrix-jobs.sh $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),unlimited,1)))
 matrix:
 	@rc=0; jobs=$(MATRIX_JOBS); echo "movops: matrix of $(MATRIX), $$jobs at a time"; \
@@ -323,6 +326,11 @@ matrix:
 		--no-print-directory TARGETS="$(MATRIX)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
 	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
 	exit $$rc
+
+# make run and make kunit of every architecture but x86_64, one table
+# (build/results/matrix.md): make matrix over MATRIX_ARCHS.
+check-arch:
+	@$(MAKE) --no-print-directory matrix MATRIX="$(MATRIX_ARCHS)"
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.
 lint: kernel

@@ -130,6 +130,8 @@ def read_config(path):
         arch = 'x86_64'
     elif conf.get('CONFIG_ARM64') == 'y':
         arch = 'arm64'
+    elif conf.get('CONFIG_PPC64') == 'y':
+        arch = 'ppc64le' if conf.get('CONFIG_CPU_LITTLE_ENDIAN') == 'y' else 'ppc64'
     return conf, arch, kver
 
 

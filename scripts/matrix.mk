@@ -6,7 +6,9 @@
 # kernel build directory, modules copy, initramfs and results directory.
 # Variables: TARGETS, TOP, BUILD. A target is KVER (a kernel built from
 # source), KVER-FLAVOR (its flavour), or KVER-debian / KVER-debian-rt
-# (Debian's prebuilt kernel: no KUnit, so no kunit.py run). A target that
+# (Debian's prebuilt kernel: no KUnit, so no kunit.py run), or KVER-arm64,
+# KVER-arm64-64k, KVER-ppc64le (that architecture, docs/architectures.md).
+# A target that
 # names nothing known fails with its name; matrix.py shows it as a column
 # with no results.
 .PHONY: all $(TARGETS)
@@ -18,6 +20,8 @@ $(TARGETS):
 	case $$k in \
 	debian|debian-rt) set -- KERNEL=$$k; kunit= ;; \
 	'') set --; kunit=1 ;; \
+	arm64|ppc64le) set -- ARCH=$$k; kunit=1 ;; \
+	arm64-64k) set -- ARCH=arm64 PAGE_SIZE=64K; kunit=1 ;; \
 	*) if [ -f $(TOP)/scripts/kconfig/$$k.config ]; then set -- FLAVOR=$$k; kunit=1; \
 	   else echo "movops: matrix target $@: no kernel kind or flavour '$$k'" >&2; exit 1; fi ;; \
 	esac; \
