@@ -22,6 +22,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expectations  # noqa: E402
+
 ORIGIN = 'movops'
 VERSION = {'major': 5, 'minor': 0}
 _BAD_PATH_CHARS = re.compile(r'[^a-zA-Z0-9_-]')
@@ -67,10 +70,20 @@ def kernel_build(vm):
     if '-kernel' not in argv:
         return None
     image = os.path.realpath(argv[argv.index('-kernel') + 1])
-    suffix = os.path.join('arch', 'x86', 'boot', 'bzImage')
-    if image.endswith(suffix):
-        return image[:-len(suffix)].rstrip('/')
+    for suffix in IMAGES:
+        if image.endswith(os.sep + suffix):
+            return image[:-len(suffix)].rstrip('/')
     return None
+
+
+# The image each architecture boots (scripts/arch.sh's KIMAGE).
+IMAGES = [os.path.join('arch', 'x86', 'boot', 'bzImage'),
+          os.path.join('arch', 'arm64', 'boot', 'Image'), 'vmlinux']
+
+
+def arch_of(bdir):
+    """The build's architecture, from its .config (x86_64 if unknown)."""
+    return expectations.read_config(os.path.join(bdir, '.config'))[1] or 'x86_64'
 
 
 def checkout_and_build(target, res, vm):
@@ -107,11 +120,12 @@ def checkout_and_build(target, res, vm):
     cm = re.search(r'#define LINUX_COMPILER "([^"]*)"', compile_h)
     flavor = name[len(kver) + 1:].split('-deb-')[0].split('-ksrc-')[0] \
         if name.startswith(kver + '-') else ''
-    image = os.path.join(bdir, 'arch', 'x86', 'boot', 'bzImage')
+    arch = arch_of(bdir)
     build = {'id': f'{ORIGIN}:{name}', 'origin': ORIGIN, 'checkout_id': checkout['id'],
-             'architecture': 'x86_64', 'config_name': flavor or 'default',
+             'architecture': arch, 'config_name': flavor or 'default',
              'comment': f'movops kernel {kver}, flavour {flavor or "default"}',
-             'status': 'PASS' if os.path.exists(image) else 'MISS',
+             'status': 'PASS' if any(os.path.exists(os.path.join(bdir, i)) for i in IMAGES)
+             else 'MISS',
              'misc': {'kernelrelease': read_text(os.path.join(bdir, 'include', 'config',
                                                               'kernel.release')).strip(),
                       'build_dir': bdir}}
@@ -180,6 +194,9 @@ def report(target_dir, log_base=None):
     console = os.path.join(target_dir, 'console.log')
     log_url = url_of(console, log_base, target_dir) if os.path.exists(console) else None
     env = {'comment': 'QEMU x86_64 guest, 2 vCPUs, boot RAM plus a DIMM onlined movable, virtio-balloon'}
+    if build.get('architecture', 'x86_64') != 'x86_64':
+        env = {'comment': f"QEMU {build['architecture']} guest (TCG), 2 vCPUs, the top 512 MiB "
+               'of boot RAM ZONE_MOVABLE (movablecore=), virtio-balloon'}
     if vm.get('accel'):
         env['misc'] = {'accel': vm['accel'], 'accel_reason': vm.get('accel_reason', '')}
 
