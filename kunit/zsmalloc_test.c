@@ -9,9 +9,10 @@
 #include <linux/completion.h>
 #include <linux/kthread.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 
 struct mk_zs_param {
-	unsigned int size;		/* 0: the first huge class */
+	unsigned int size;		/* 0: the first huge class; else for 4 KiB pages */
 	char desc[32];
 };
 
@@ -24,6 +25,16 @@ static const struct mk_zs_param mk_zs_params[] = {
 };
 
 KUNIT_ARRAY_PARAM_DESC(mk_zs, mk_zs_params, desc);
+
+/*
+ * A case's size is given for 4 KiB pages and scaled with the page size
+ * (64 KiB pages: 16 times), so that each case keeps its zspage layout
+ * (size_2500_page_crossing still crosses pages) on every page size.
+ */
+static unsigned int mk_zs_size(const struct mk_zs_param *p)
+{
+	return p->size * (PAGE_SIZE / SZ_4K);
+}
 
 /* Enough objects to fill a few pages, whatever the class. */
 static unsigned int mk_zs_nobj(unsigned int size)
@@ -44,7 +55,7 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 		kunit_skip(test, "precondition: %s",
 			   MV_NO_ZS_OBJ_PFNS_REASON);
 
-	zp = mk_zpool_create(test, p->size, mk_zs_nobj(p->size), true);
+	zp = mk_zpool_create(test, mk_zs_size(p), mk_zs_nobj(mk_zs_size(p)), true);
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
 			      "%u objects corrupt before any migration", bad);
 	KUNIT_ASSERT_GT(test, zp->npfn, 0);

@@ -7,6 +7,7 @@
 #include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/jhash.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -20,7 +21,9 @@
 /*
  * Sizes cycled through when "zs_alloc N" gives no size: small, medium,
  * two that cross page boundaries inside multi-page zspages, and (0) the
- * first huge class, one object per page.
+ * first huge class, one object per page. Given for 4 KiB pages and scaled
+ * with the page size (64 KiB pages: 512 to 40000 bytes), so that the same
+ * zspage layouts, page-crossing objects included, occur on every page size.
  */
 static const unsigned int mv_zs_sizes[] = { 32, 200, 1000, 2500, 0 };
 
@@ -28,7 +31,9 @@ static unsigned int mv_zs_cycle_size(unsigned int id)
 {
 	unsigned int sz = mv_zs_sizes[id % ARRAY_SIZE(mv_zs_sizes)];
 
-	return sz ? sz : min_t(size_t, mv_zs_huge_size(), PAGE_SIZE);
+	if (!sz)
+		return min_t(size_t, mv_zs_huge_size(), PAGE_SIZE);
+	return sz * (PAGE_SIZE / SZ_4K);
 }
 
 size_t mv_zs_huge_size(void)
