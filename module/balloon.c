@@ -3,6 +3,8 @@
  * balloon.c - a balloon device of movops' own: inflate, deflate, and the
  * driver's migratepage callback, with every page tracked by PFN.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -379,7 +381,7 @@ void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,
 			/* Listed but not in our records: free it, say so. */
 			page = list_first_entry(&pages, struct page, lru);
 			list_del(&page->lru);
-			pr_err("movops: unload: %s: untracked page %#lx was still listed\n",
+			pr_err("unload: %s: untracked page %#lx was still listed\n",
 			       name, page_to_pfn(page));
 			mv_inc(MV_C_balloon_errors);
 			put_page(page);
@@ -394,7 +396,7 @@ void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,
 				     name, n, READ_ONCE(dev->isolated_pages),
 				     MV_UNLOAD_WAIT_MS);
 			} else {
-				pr_warn("movops: unload: %s: waiting for %u pages (%lu isolated)%s\n",
+				pr_warn("unload: %s: waiting for %u pages (%lu isolated)%s\n",
 					name, n, READ_ONCE(dev->isolated_pages),
 					pinned ? ", module kept loaded" : "");
 			}
@@ -402,7 +404,7 @@ void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,
 		usleep_range(1000, 2000);
 	}
 	if (time_after(jiffies, start + msecs_to_jiffies(MV_UNLOAD_MSG_MS)) || pinned)
-		pr_info("movops: unload: %s: empty after %u ms\n", name,
+		pr_info("unload: %s: empty after %u ms\n", name,
 			jiffies_to_msecs(jiffies - start));
 }
 

@@ -57,31 +57,6 @@ static const char * const mv_bench_names[MV_BK_NR] = {
 	[MV_BK_ANON] = "anon",
 };
 
-enum mv_bench_block_kind { MV_BB_BALLOON, MV_BB_ZS, MV_BB_ANON, MV_BB_NR };
-
-/* Under mv.lock, like everything below. */
-static struct mv_bench_block_stat {
-	unsigned long calls, pages, moved, ebusy, errors, bad;
-	u64 ns;
-} mv_bench_blk[MV_BB_NR];
-
-enum mv_bench_copy_kind { MV_BC_COPY_PAGE, MV_BC_MEMCPY, MV_BC_NR };
-
-static const char * const mv_bench_copy_names[MV_BC_NR] = {
-	[MV_BC_COPY_PAGE] = "copy_page",
-	[MV_BC_MEMCPY] = "memcpy",
-};
-
-/* best: the fastest MV_BENCH_COPY_SET copies, the least disturbed. */
-static struct mv_bench_copy_stat {
-	unsigned long pages;
-	u64 ns, best;
-} mv_bench_copy[MV_BC_NR];
-
-/* Copies per "copy N" at most, and the working set they cycle over. */
-#define MV_BENCH_COPY_MAX	BIT(20)
-#define MV_BENCH_COPY_SET	512
-
 static struct mv_bench_stat {
 	unsigned long tries, moved, ebusy, errors, bad;
 	u64 ns;
@@ -96,9 +71,7 @@ static int mv_bench_pfn(struct mv_bench_stat *s, unsigned long pfn)
 
 	s->tries++;
 	t0 = ktime_get_ns();
-	ret = mv_alloc_contig_range(pfn, pfn + 1, GFP_KERNEL | __GFP_NOWARN);
-	if (!ret)
-		free_contig_range(pfn, 1);
+	ret = mv_take_pfn(pfn, GFP_KERNEL | __GFP_NOWARN);
 	s->ns += ktime_get_ns() - t0;
 	if (ret == -EBUSY)
 		s->ebusy++;
@@ -141,47 +114,6 @@ static int mv_bench_balloon(unsigned int n)
 	return 0;
 }
 
-static int mv_bench_cmp(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sort @v[0..n) and drop repeats; returns how many are left. */
-static unsigned int mv_bench_sort_unique(unsigned long *v, unsigned int n)
-{
-	unsigned int i, k = 0;
-
-	sort(v, n, sizeof(*v), mv_bench_cmp, NULL);
-	for (i = 0; i < n; i++)
-		if (!k || v[k - 1] != v[i])
-			v[k++] = v[i];
-	return k;
-}
-
-/*
- * The PFNs of our pages of one kind: every held balloon page, or each
- * distinct page behind a held zsmalloc object.  Returns how many.
- */
-static unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns)
-{
-	unsigned int i, k, n = 0;
-
-	if (!zs) {
-		for (i = 0; i < mv.bheld; i++)
-			pfns[n++] = mv_bpage_pfn(mv.bpages[i], NULL);
-		return n;
-	}
-	mv_zs_refresh_pfns(false);
-	for (i = 0; i < mv.zheld; i++)
-		for (k = 0; k < 2; k++)
-			if (mv.zobjs[i].pfn[k])
-				pfns[n++] = mv.zobjs[i].pfn[k];
-	return mv_bench_sort_unique(pfns, n);
-}
-
 /*
  * Each page behind a held object once.  The range [pfn, pfn + 1) ends up
  * ours, so a success means the zsmalloc page left it; "bad" counts objects
@@ -215,28 +147,6 @@ static int mv_bench_zs(unsigned int want)
 	return ret;
 }
 
-/*
- * alloc_contig_range() isolates the whole pageblock around a PFN and must
- * not be given one that is partly offline or outside the zone (PFN 1 on
- * x86: the DMA zone starts there, its pageblock at 0; VM_BUG_ON_PAGE).
- */
-static bool mv_bench_pfn_valid(unsigned long pfn)
-{
-	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages), p;
-	struct page *page = pfn_to_online_page(pfn);
-	struct zone *zone;
-
-	if (!page)
-		return false;
-	zone = page_zone(page);
-	for (p = start; p < start + pageblock_nr_pages; p++) {
-		page = pfn_to_online_page(p);
-		if (!page || page_zone(page) != zone || !zone_spans_pfn(zone, p))
-			return false;
-	}
-	return true;
-}
-
 /* Any PFN in a whole pageblock: a page that cannot move costs an -EBUSY. */
 static int mv_bench_anon(unsigned long pfn)
 {
@@ -246,177 +156,6 @@ static int mv_bench_anon(unsigned long pfn)
 	ret = mv_bench_pfn(s, pfn);
 	if (!ret)
 		s->moved++;
-	return ret;
-}
-
-/* Pages migrated so far (the pgmigrate_success event), 0 without events. */
-static unsigned long mv_bench_migrated(unsigned long *ev)
-{
-#if IS_ENABLED(CONFIG_VM_EVENT_COUNTERS) && IS_ENABLED(CONFIG_MIGRATION)
-	all_vm_events(ev);
-	return ev[PGMIGRATE_SUCCESS];
-#else
-	return 0;
-#endif
-}
-
-/* One timed alloc_contig_range() over the pageblock starting at @start. */
-static int mv_bench_block(struct mv_bench_block_stat *s, unsigned long start,
-			  unsigned long *ev)
-{
-	unsigned long e0;
-	u64 t0;
-	int ret;
-
-	e0 = mv_bench_migrated(ev);
-	t0 = ktime_get_ns();
-	ret = mv_alloc_contig_range(start, start + pageblock_nr_pages,
-				    GFP_KERNEL | __GFP_NOWARN);
-	if (!ret)
-		free_contig_range(start, pageblock_nr_pages);
-	s->ns += ktime_get_ns() - t0;
-	s->pages += mv_bench_migrated(ev) - e0;
-	s->calls++;
-	if (ret == -EBUSY)
-		s->ebusy++;
-	else if (ret)
-		s->errors++;
-	return ret;
-}
-
-/* How many of @pfns[0..n) lie in the pageblock starting at @start. */
-static unsigned int mv_bench_in_block(const unsigned long *pfns, unsigned int n,
-				      unsigned long start)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++)
-		k += pfns[i] - start < pageblock_nr_pages;
-	return k;
-}
-
-/*
- * Every pageblock holding at least @least of our pages of one kind, once,
- * a whole pageblock per call.  The pageblocks are chosen first; what a
- * call finds in its pageblock is counted just before it.
- */
-static int mv_bench_kind_blocks(bool zs, unsigned int least)
-{
-	struct mv_bench_block_stat *s = &mv_bench_blk[zs ? MV_BB_ZS : MV_BB_BALLOON];
-	unsigned int i, n, nblk, ours, left, cap;
-	unsigned long *pfns, *blks, *ev;
-	int ret = 0;
-
-	cap = zs ? 2 * mv.zheld : mv.bheld;
-	if (!cap)
-		return 0;
-	pfns = kvcalloc(cap, sizeof(*pfns), GFP_KERNEL);
-	blks = kvcalloc(cap, sizeof(*blks), GFP_KERNEL);
-	ev = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*ev), GFP_KERNEL);
-	if (!pfns || !blks || !ev) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	n = mv_bench_our_pfns(zs, pfns);
-	for (i = 0; i < n; i++)
-		blks[i] = ALIGN_DOWN(pfns[i], pageblock_nr_pages);
-	nblk = mv_bench_sort_unique(blks, n);
-	for (i = 0; i < nblk; i++) {
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		ours = mv_bench_in_block(pfns, mv_bench_our_pfns(zs, pfns), blks[i]);
-		if (!ours || ours < least || !mv_bench_pfn_valid(blks[i]))
-			continue;
-		if (mv_bench_block(s, blks[i], ev))
-			continue;
-		left = mv_bench_in_block(pfns, mv_bench_our_pfns(zs, pfns), blks[i]);
-		s->moved += ours - min(ours, left);
-		s->bad += left;
-	}
-	if (zs)
-		s->bad += mv_zs_verify();
-out:
-	kfree(ev);
-	kvfree(blks);
-	kvfree(pfns);
-	return ret;
-}
-
-/* The pageblock around any PFN (user space's anonymous pages). */
-static int mv_bench_anon_block(unsigned long pfn)
-{
-	struct mv_bench_block_stat *s = &mv_bench_blk[MV_BB_ANON];
-	unsigned long pages0 = s->pages, *ev;
-	int ret;
-
-	ev = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*ev), GFP_KERNEL);
-	if (!ev)
-		return -ENOMEM;
-	ret = mv_bench_block(s, ALIGN_DOWN(pfn, pageblock_nr_pages), ev);
-	if (!ret)
-		s->moved += s->pages - pages0;
-	kfree(ev);
-	return ret;
-}
-
-/*
- * @n page copies with copy_page(), then @n with memcpy(), over a set of
- * MV_BENCH_COPY_SET source and as many destination pages.
- */
-static int mv_bench_copy_pages(unsigned int n)
-{
-	struct page **src, **dst;
-	unsigned int i, k;
-	int ret = -ENOMEM;
-	u64 t0;
-
-	src = kcalloc(MV_BENCH_COPY_SET, sizeof(*src), GFP_KERNEL);
-	dst = kcalloc(MV_BENCH_COPY_SET, sizeof(*dst), GFP_KERNEL);
-	if (!src || !dst)
-		goto out;
-	for (i = 0; i < MV_BENCH_COPY_SET; i++) {
-		src[i] = alloc_page(GFP_KERNEL);
-		dst[i] = alloc_page(GFP_KERNEL);
-		if (!src[i] || !dst[i])
-			goto out;
-		memset(page_address(src[i]), i, PAGE_SIZE);
-	}
-	for (k = 0; k < MV_BC_NR; k++) {
-		struct mv_bench_copy_stat *c = &mv_bench_copy[k];
-
-		for (i = 0; i < n; i += MV_BENCH_COPY_SET) {
-			unsigned int j, m = min(n - i, MV_BENCH_COPY_SET);
-
-			t0 = ktime_get_ns();
-			for (j = 0; j < m; j++) {
-				void *to = page_address(dst[j]);
-				void *from = page_address(src[j]);
-
-				if (k == MV_BC_COPY_PAGE)
-					copy_page(to, from);
-				else
-					memcpy(to, from, PAGE_SIZE);
-			}
-			t0 = ktime_get_ns() - t0;
-			c->ns += t0;
-			c->pages += m;
-			if (m == MV_BENCH_COPY_SET && (!c->best || t0 < c->best))
-				c->best = t0;
-			cond_resched();
-		}
-	}
-	ret = 0;
-out:
-	for (i = 0; i < MV_BENCH_COPY_SET; i++) {
-		if (src && src[i])
-			__free_page(src[i]);
-		if (dst && dst[i])
-			__free_page(dst[i]);
-	}
-	kfree(dst);
-	kfree(src);
 	return ret;
 }
 
@@ -444,8 +183,70 @@ static void mv_bench_reset(void)
 {
 	memset(mv_bench, 0, sizeof(mv_bench));
 	memset(mv_bench_cursor, 0, sizeof(mv_bench_cursor));
-	memset(mv_bench_blk, 0, sizeof(mv_bench_blk));
-	memset(mv_bench_copy, 0, sizeof(mv_bench_copy));
+	mv_bench_block_reset();
+}
+
+/*
+ * Parse "COMMAND [ARG]": @pfn for the commands that take a PFN (required,
+ * in a whole online pageblock of one zone), else @n, an optional count
+ * of at least 1 ("copy": required, at most MV_BENCH_COPY_MAX; "reset":
+ * none).  Returns the command or a negative errno.
+ */
+static int mv_bench_parse(char *buf, unsigned long *pfn, unsigned int *n)
+{
+	char *arg = strchr(buf, ' ');
+	int ret, what;
+
+	if (arg)
+		*arg++ = '\0';
+	what = match_string(mv_bench_cmds, ARRAY_SIZE(mv_bench_cmds), buf);
+	if (what < 0)
+		return -EINVAL;
+	if (what == MV_BK_ANON || what == MV_CMD_BLOCK) {
+		if (!arg)
+			return -EINVAL;
+		ret = kstrtoul(arg, 10, pfn);
+		if (ret)
+			return ret;
+		return mv_pageblock_whole(*pfn) ? what : -EINVAL;
+	}
+	if (what == MV_CMD_RESET)
+		return arg ? -EINVAL : what;
+	if (what == MV_CMD_COPY && !arg)
+		return -EINVAL;
+	if (arg) {
+		ret = kstrtouint(arg, 10, n);
+		if (ret)
+			return ret;
+		if (!*n)
+			return -EINVAL;
+	}
+	if (what == MV_CMD_COPY && *n > MV_BENCH_COPY_MAX)
+		return -EINVAL;
+	return what;
+}
+
+/* Run command @what; caller holds mv.lock. */
+static int mv_bench_run(int what, unsigned long pfn, unsigned int n)
+{
+	switch (what) {
+	case MV_BK_BALLOON:
+		return mv_bench_balloon(n);
+	case MV_BK_ZS:
+		return mv_bench_zs(n);
+	case MV_BK_ANON:
+		return mv_bench_anon(pfn);
+	case MV_CMD_BALLOON_BLOCKS:
+	case MV_CMD_ZS_BLOCKS:
+		return mv_bench_kind_blocks(what == MV_CMD_ZS_BLOCKS, n);
+	case MV_CMD_BLOCK:
+		return mv_bench_anon_block(pfn);
+	case MV_CMD_COPY:
+		return mv_bench_copy_pages(n);
+	default:
+		mv_bench_reset();
+		return 0;
+	}
 }
 
 static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
@@ -453,84 +254,24 @@ static ssize_t mv_bench_write(struct file *f, const char __user *ubuf,
 {
 	unsigned long pfn = 0;
 	unsigned int n = 0;
-	char buf[MV_INPUT_MAX], *arg;
+	char buf[MV_INPUT_MAX];
 	int ret, what;
 
 	ret = mv_get_input(ubuf, len, buf);
 	if (ret)
 		return ret;
-	arg = strchr(buf, ' ');
-	if (arg)
-		*arg++ = '\0';
-	what = match_string(mv_bench_cmds, ARRAY_SIZE(mv_bench_cmds), buf);
+	what = mv_bench_parse(buf, &pfn, &n);
 	if (what < 0)
-		return -EINVAL;
-	switch (what) {
-	case MV_BK_ANON:
-	case MV_CMD_BLOCK:
-		/* A PFN, required, in a whole online pageblock of one zone. */
-		if (!arg)
-			return -EINVAL;
-		ret = kstrtoul(arg, 10, &pfn);
-		if (ret)
-			return ret;
-		if (!mv_bench_pfn_valid(pfn))
-			return -EINVAL;
-		break;
-	case MV_CMD_RESET:
-		if (arg)
-			return -EINVAL;
-		break;
-	case MV_CMD_COPY:
-		/* A count, required, 1 to MV_BENCH_COPY_MAX. */
-		if (!arg)
-			return -EINVAL;
-		fallthrough;
-	default:
-		/* An optional count (at least 1). */
-		if (arg) {
-			ret = kstrtouint(arg, 10, &n);
-			if (ret)
-				return ret;
-			if (!n)
-				return -EINVAL;
-		}
-		if (what == MV_CMD_COPY && n > MV_BENCH_COPY_MAX)
-			return -EINVAL;
-	}
+		return what;
 	if (mutex_lock_interruptible(&mv.lock))
 		return -EINTR;
-	switch (what) {
-	case MV_BK_BALLOON:
-		ret = mv_bench_balloon(n);
-		break;
-	case MV_BK_ZS:
-		ret = mv_bench_zs(n);
-		break;
-	case MV_BK_ANON:
-		ret = mv_bench_anon(pfn);
-		break;
-	case MV_CMD_BALLOON_BLOCKS:
-	case MV_CMD_ZS_BLOCKS:
-		ret = mv_bench_kind_blocks(what == MV_CMD_ZS_BLOCKS, n);
-		break;
-	case MV_CMD_BLOCK:
-		ret = mv_bench_anon_block(pfn);
-		break;
-	case MV_CMD_COPY:
-		ret = mv_bench_copy_pages(n);
-		break;
-	default:
-		mv_bench_reset();
-		ret = 0;
-	}
+	ret = mv_bench_run(what, pfn, n);
 	mutex_unlock(&mv.lock);
 	return ret ? ret : len;
 }
 
 static int mv_bench_show(struct seq_file *m, void *v)
 {
-	struct mv_bench_block_stat *b;
 	struct mv_bench_stat *s;
 	unsigned int i;
 
@@ -542,17 +283,7 @@ static int mv_bench_show(struct seq_file *m, void *v)
 			   mv_bench_names[i], s->tries, s->moved, s->ebusy,
 			   s->errors, s->ns, s->bad);
 	}
-	for (i = 0; i < MV_BB_NR; i++) {
-		b = &mv_bench_blk[i];
-		seq_printf(m, "%s_block calls %lu pages %lu moved %lu ebusy %lu errors %lu ns %llu bad %lu\n",
-			   mv_bench_names[i], b->calls, b->pages, b->moved,
-			   b->ebusy, b->errors, b->ns, b->bad);
-	}
-	for (i = 0; i < MV_BC_NR; i++)
-		seq_printf(m, "%s pages %lu ns %llu best_ns_%u %llu\n",
-			   mv_bench_copy_names[i], mv_bench_copy[i].pages,
-			   mv_bench_copy[i].ns, MV_BENCH_COPY_SET,
-			   mv_bench_copy[i].best);
+	mv_bench_block_show(m);
 	seq_printf(m, "pageblock_pages %lu\n", (unsigned long)pageblock_nr_pages);
 	mutex_unlock(&mv.lock);
 	return 0;

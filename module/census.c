@@ -11,6 +11,8 @@
  * looked at again before it is counted, so a page caught between two
  * lives (freed as one type, allocated as another) is not taken for one.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -189,7 +191,7 @@ static enum mv_cs_kind mv_cs_classify(struct page *page)
 	}
 	/* For the report only; the type was checked above. */
 	type = data_race(page->page_type);
-	pr_warn_ratelimited("movops: census: %s at pfn %#lx (type %#x)\n",
+	pr_warn_ratelimited("census: %s at pfn %#lx (type %#x)\n",
 			    mv_cs_names[k], page_to_pfn(page), type);
 	return k;
 }
@@ -306,6 +308,56 @@ static void mv_cs_count(int ret)
 	}
 }
 
+/* Zero the figures of the targeted zsmalloc migration, for @targets. */
+static void mv_cs_zs_reset(unsigned long targets)
+{
+	mv_cs.zs_targets = targets;
+	mv_cs.zs_calls = 0;
+	mv_cs.zs_tries = 0;
+	mv_cs.zs_moved = 0;
+	mv_cs.zs_ebusy = 0;
+	mv_cs.zs_gone = 0;
+	mv_cs.zs_errors = 0;
+	mv_cs.zs_last_error = 0;
+}
+
+/*
+ * Take the run of census zsmalloc pages (bits of @zs) that starts at bit
+ * @bit, up to the end of its pageblock, in one call; if that fails, each
+ * page on its own.  Returns the run's length.
+ */
+static unsigned long mv_cs_take_run(const struct mv_cs_map *m,
+				    unsigned long *keep, const unsigned long *zs,
+				    unsigned long bit)
+{
+	unsigned long pfn = m->lo + bit, n = 1, i, pb_end;
+	int ret;
+
+	pb_end = min(ALIGN(pfn + 1, pageblock_nr_pages), m->hi);
+	while (pfn + n < pb_end && test_bit(bit + n, zs) &&
+	       mv_cs_is_zs(pfn + n))
+		n++;
+	mv_cs.zs_calls++;
+	ret = mv_cs_take(m, keep, pfn, n);
+	if (!ret) {
+		mv_cs.zs_tries += n;
+		mv_cs.zs_moved += n;
+	} else if (n == 1) {
+		mv_cs_count(ret);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!mv_cs_is_zs(pfn + i)) {
+				mv_cs.zs_gone++;
+				continue;
+			}
+			mv_cs.zs_calls++;
+			mv_cs_count(mv_cs_take(m, keep, pfn + i, 1));
+			cond_resched();
+		}
+	}
+	return n;
+}
+
 /*
  * Migrate every zsmalloc page a fresh census finds with alloc_contig_range().
  * A PFN is taken only if it still holds a zsmalloc page with movable ops
@@ -316,7 +368,7 @@ static void mv_cs_count(int ret)
  */
 static int mv_cs_migrate_zs(void)
 {
-	unsigned long bit, pfn, span, n = 1, i, pb_end;
+	unsigned long bit, span, n = 1;
 	unsigned long *keep, *zs;
 	struct mv_cs_result r;
 	struct mv_cs_map *m;
@@ -335,14 +387,7 @@ static int mv_cs_migrate_zs(void)
 	if (ret)
 		goto out;
 	zs = m->bits[MV_CS_ZS];
-	mv_cs.zs_targets = m->n[MV_CS_ZS];
-	mv_cs.zs_calls = 0;
-	mv_cs.zs_tries = 0;
-	mv_cs.zs_moved = 0;
-	mv_cs.zs_ebusy = 0;
-	mv_cs.zs_gone = 0;
-	mv_cs.zs_errors = 0;
-	mv_cs.zs_last_error = 0;
+	mv_cs_zs_reset(m->n[MV_CS_ZS]);
 	for (bit = find_first_bit(zs, span); bit < span;
 	     bit = find_next_bit(zs, span, bit + n)) {
 		n = 1;
@@ -350,34 +395,11 @@ static int mv_cs_migrate_zs(void)
 			ret = -EINTR;
 			break;
 		}
-		pfn = m->lo + bit;
-		if (!mv_cs_is_zs(pfn)) {
+		if (!mv_cs_is_zs(m->lo + bit)) {
 			mv_cs.zs_gone++;
 			continue;
 		}
-		pb_end = min(ALIGN(pfn + 1, pageblock_nr_pages), m->hi);
-		while (pfn + n < pb_end && test_bit(bit + n, zs) &&
-		       mv_cs_is_zs(pfn + n))
-			n++;
-		mv_cs.zs_calls++;
-		ret = mv_cs_take(m, keep, pfn, n);
-		if (!ret) {
-			mv_cs.zs_tries += n;
-			mv_cs.zs_moved += n;
-		} else if (n == 1) {
-			mv_cs_count(ret);
-		} else {
-			for (i = 0; i < n; i++) {
-				if (!mv_cs_is_zs(pfn + i)) {
-					mv_cs.zs_gone++;
-					continue;
-				}
-				mv_cs.zs_calls++;
-				mv_cs_count(mv_cs_take(m, keep, pfn + i, 1));
-				cond_resched();
-			}
-		}
-		ret = 0;
+		n = mv_cs_take_run(m, keep, zs, bit);
 		cond_resched();
 	}
 	mv_cs.zs_held_max = bitmap_weight(keep, span);

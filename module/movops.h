@@ -1,117 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * movops.h - state shared by the movops test module's files.
+ * movops.h - state shared by the movops test module's files, and what
+ * each file offers the others.
  */
 #ifndef _MOVOPS_H
 #define _MOVOPS_H
 
-#include <linux/atomic.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "counters.h"
+#include "fixtures.h"
 #include "movops_compat.h"
-
-/*
- * Event counters: zeroed by "reset".  Values that describe the current
- * state (pages held, last round, ...) are computed when "counters" is read.
- * Each has its name in mv_counter_names[] (main.c) and a row in docs/interface.md.
- */
-enum mv_counter {
-	MV_C_balloon_inflated,
-	MV_C_balloon_inflated_contig,
-	MV_C_balloon_deflated,
-	MV_C_balloon_dequeue_retries,
-	MV_C_balloon_migrate_tries,
-	MV_C_balloon_migrated,
-	MV_C_balloon_ebusy,
-	MV_C_balloon_ebusy_explained,
-	MV_C_balloon_ebusy_unexplained,
-	MV_C_balloon_not_moved,
-	MV_C_balloon_errors,
-	MV_C_balloon_callback_calls,
-	MV_C_balloon_callback_foreign,
-	MV_C_balloon_callback_bad_src,
-	MV_C_balloon_callback_refused,
-	MV_C_balloon_enoent,
-	MV_C_zs_allocated,
-	MV_C_zs_freed,
-	MV_C_zs_migrate_tries,
-	MV_C_zs_migrated,
-	MV_C_zs_ebusy,
-	MV_C_zs_ebusy_explained,
-	MV_C_zs_ebusy_unexplained,
-	MV_C_zs_errors,
-	MV_C_zs_objects_moved,
-	MV_C_zs_objects_not_moved,
-	MV_C_zs_verified,
-	MV_C_zs_verify_fail,
-	MV_C_zs_corrupted,
-	MV_C_nonmovable_tries,
-	MV_C_nonmovable_ebusy,
-	MV_C_nonmovable_moved,
-	MV_C_nonmovable_errors,
-	MV_C_nonmovable_ops_calls,
-	MV_C_nonmovable_control_migrated,
-	MV_C_nonmovable_control_failed,
-	MV_C_nonmovable_setup_failed,
-	MV_C_has_movable_ops_checked,
-	MV_C_has_movable_ops_bad,
-	MV_C_ops_direct_checked,
-	MV_C_ops_direct_bad,
-	MV_C_probe_balloon_isolate,
-	MV_C_probe_balloon_migrate,
-	MV_C_probe_balloon_putback,
-	MV_C_probe_zs_isolate,
-	MV_C_probe_zs_migrate,
-	MV_C_probe_zs_putback,
-	MV_C_probe_all_balloon_isolate,
-	MV_C_probe_all_balloon_migrate,
-	MV_C_probe_all_balloon_putback,
-	MV_C_probe_all_zs_isolate,
-	MV_C_probe_all_zs_migrate,
-	MV_C_probe_all_zs_putback,
-	MV_C_probe_cmm_migratepage,
-	MV_C_ops_mismatch,
-	MV_C_clean_pageblocks,
-	MV_C_dirty_pageblocks,
-	MV_C_dirty_pageblocks_reserved,
-	MV_C_dirty_pageblocks_unmovable,
-	MV_C_dirty_pageblocks_hole,
-	MV_C_snapshots,
-	MV_NR_COUNTERS
-};
-
-extern atomic_long_t mv_counters[MV_NR_COUNTERS];
-
-static inline void mv_add(enum mv_counter c, long v)
-{
-	atomic_long_add(v, &mv_counters[c]);
-}
-
-static inline void mv_inc(enum mv_counter c)
-{
-	atomic_long_inc(&mv_counters[c]);
-}
-
-static inline long mv_read(enum mv_counter c)
-{
-	return atomic_long_read(&mv_counters[c]);
-}
 
 enum mv_inject {
 	MV_INJECT_NONE,
 	MV_INJECT_BALLOON_FAIL,
 	MV_INJECT_ZS_CORRUPT,
-};
-
-/* Result of classifying the pageblock around a PFN before a migration. */
-enum mv_pb_class {
-	MV_PB_CLEAN,
-	MV_PB_RESERVED,		/* a PageReserved page: isolation must fail */
-	MV_PB_UNMOVABLE,	/* an unmovable page outside ZONE_MOVABLE */
-	MV_PB_HOLE,		/* offline/missing page or zone boundary */
 };
 
 /* A balloon page we own, found by PFN from the migratepage callback. */
@@ -187,6 +94,54 @@ extern struct mv_state mv;
 #define MV_BHASH_BITS	12
 extern DECLARE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
 
+/*
+ * What each file offers, bottom up: a file calls only files listed above
+ * it (docs/how-it-works.md has the graph).
+ */
+
+/* debugfs.c: input parsing and the locked-op runners of every write file. */
+/* Longest accepted input: "16384 4096\n", "pfn 1048576 8\n", the words. */
+#define MV_INPUT_MAX	32
+int mv_get_input(const char __user *ubuf, size_t len, char *buf);
+int mv_get_uint(const char __user *ubuf, size_t len, unsigned int *val);
+ssize_t mv_locked_op(size_t len, int (*op)(void));
+ssize_t mv_write_uint_op(const char __user *ubuf, size_t len,
+			 int (*op)(unsigned int n));
+ssize_t mv_write_word_op(const char __user *ubuf, size_t len,
+			 const char *word, int (*op)(void));
+ssize_t mv_write_one_op(const char __user *ubuf, size_t len, int (*op)(void));
+
+struct dentry;
+struct mv_file {
+	const char *name;
+	const struct file_operations *fops;
+};
+
+void mv_debugfs_files(struct dentry *dir, const struct mv_file *files,
+		      unsigned int n);
+
+/* A write-only debugfs file whose handler is mv_<name>_write(). */
+#define MV_WO_FOPS(name)						\
+static const struct file_operations mv_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.write = mv_##name##_write,					\
+	.llseek = noop_llseek,						\
+}
+
+/* A read-only seq_file debugfs file whose show is mv_<name>_show(). */
+#define MV_RO_FOPS(name, size)						\
+static int mv_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open_size(file, mv_##name##_show, NULL, size);	\
+}									\
+static const struct file_operations mv_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = mv_##name##_open,					\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
 /* balloon.c */
 /* Our balloon pages still there after the unload drains (0 when sound). */
 struct mv_left {
@@ -215,8 +170,8 @@ int mv_zs_init(void);
 void mv_zs_exit(void);
 int mv_zs_alloc(unsigned int n, unsigned int size);
 int mv_zs_free(unsigned int n);
+bool mv_zs_obj_refresh(struct mv_zobj *o);
 void mv_zs_refresh_pfns(bool check);
-void mv_zs_check_ops_direct(void);
 unsigned int mv_zs_verify(void);
 int mv_zs_corrupt(void);
 void mv_zs_uncorrupt(void);
@@ -224,50 +179,63 @@ unsigned int mv_zs_classes_held(void);
 unsigned long mv_zs_pool_pages(void);
 size_t mv_zs_huge_size(void);
 
-/* migrate.c */
+/* pageblock.c: the pageblock classes counted, and forcing one PFN. */
 enum mv_pb_class mv_classify_pageblock(unsigned long pfn);
-int mv_migrate_balloon(void);
-int mv_migrate_zs(void);
-int mv_migrate_nonmovable(void);
-void mv_snapshot(void);
-unsigned long mv_moved_since_snapshot_balloon(void);
-unsigned long mv_moved_since_snapshot_zs(void);
+int mv_force_pfn(unsigned long pfn);
+bool mv_ebusy_explained(enum mv_pb_class before, unsigned long pfn);
+
+/* resolve.c: which ops table a page resolves to, set_movable_ops(). */
 void mv_check_set_movable_ops(void);
+void mv_expect_movable_ops(struct page *page, bool want);
 bool mv_ops_direct_ok(struct page *page, bool zs);
 void mv_ops_direct_count(unsigned long pfn, bool zs, bool ok);
-int mv_compact_target(unsigned int n);
-void mv_compact_target_exit(void);
-
-/* bench.c */
-struct dentry;
-void mv_bench_init(struct dentry *dir);
-
-/* census.c */
-struct dentry;
-void mv_census_init(struct dentry *dir);
-void mv_census_exit(void);
-
-/* stress.c */
-struct dentry;
-int mv_stress_init(struct dentry *dir);
-void mv_stress_exit(struct mv_left *left);
+void mv_check_balloon_page(struct mv_bpage *e);
+void mv_check_balloon_ops_direct(struct mv_bpage *e);
+void mv_zs_check_ops_direct(void);
 
 /* probes.c */
 int mv_probes_init(void);
 void mv_probes_exit(void);
 
-/* Longest accepted input: "16384 4096\n", "pfn 1048576 8\n", the words. */
-#define MV_INPUT_MAX	32
-int mv_get_input(const char __user *ubuf, size_t len, char *buf);
-ssize_t mv_write_word_op(const char __user *ubuf, size_t len,
-			 const char *word, int (*op)(void));
+/* migrate.c: the targeted rounds. */
+int mv_migrate_balloon(void);
+int mv_migrate_zs(void);
 
-/* A write-only debugfs file whose handler is mv_<name>_write(). */
-#define MV_WO_FOPS(name)						\
-static const struct file_operations mv_##name##_fops = {		\
-	.owner = THIS_MODULE,						\
-	.write = mv_##name##_write,					\
-	.llseek = noop_llseek,						\
-}
+/* nonmovable.c */
+int mv_migrate_nonmovable(void);
+
+/* snapshot.c */
+void mv_snapshot(void);
+unsigned long mv_moved_since_snapshot_balloon(void);
+unsigned long mv_moved_since_snapshot_zs(void);
+
+/* compact.c */
+int mv_compact_target(unsigned int n);
+void mv_compact_target_exit(void);
+
+/* ops.c, status.c: the core debugfs files. */
+void mv_ops_init(struct dentry *dir);
+int mv_set_inject(int mode);
+void mv_status_init(struct dentry *dir);
+
+/* bench.c, bench_block.c */
+void mv_bench_init(struct dentry *dir);
+int mv_bench_kind_blocks(bool zs, unsigned int least);
+int mv_bench_anon_block(unsigned long pfn);
+int mv_bench_copy_pages(unsigned int n);
+void mv_bench_block_reset(void);
+void mv_bench_block_show(struct seq_file *m);
+unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns);
+/* Copies per "copy N" at most, and the working set they cycle over. */
+#define MV_BENCH_COPY_MAX	BIT(20)
+#define MV_BENCH_COPY_SET	512
+
+/* census.c */
+void mv_census_init(struct dentry *dir);
+void mv_census_exit(void);
+
+/* stress.c */
+int mv_stress_init(struct dentry *dir);
+void mv_stress_exit(struct mv_left *left);
 
 #endif /* _MOVOPS_H */

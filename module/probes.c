@@ -5,6 +5,8 @@
  * pages and for all pages, and flag a callback that sees a page of the
  * other type (ops_mismatch).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kprobes.h>
 
 #include "movops.h"
@@ -96,7 +98,7 @@ int mv_probes_init(void)
 	for (i = 0; i < ARRAY_SIZE(mv_probes); i++) {
 		ret = register_kprobe(&mv_probes[i].kp);
 		if (ret) {
-			pr_warn("movops: kprobe on %s: %d\n",
+			pr_warn("kprobe on %s: %d\n",
 				mv_probes[i].kp.symbol_name, ret);
 			break;
 		}

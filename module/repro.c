@@ -21,6 +21,8 @@
  * The result of a run that survives is printed as one line,
  * "movops_repro: NAME: clean: ...", and kept in "result".
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -49,7 +51,7 @@ static __printf(2, 3) void mvr_report(const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vscnprintf(mvr_result + n, sizeof(mvr_result) - n, fmt, ap);
 	va_end(ap);
-	pr_info("movops_repro: %s\n", mvr_result);
+	pr_info("%s\n", mvr_result);
 }
 
 static int mvr_dma_pageblock(void)
@@ -58,7 +60,7 @@ static int mvr_dma_pageblock(void)
 	struct page *page;
 	unsigned long pfn;
 
-	pr_info("movops_repro: dma-pageblock: alloc_contig_pages(4, GFP_DMA)\n");
+	pr_info("dma-pageblock: alloc_contig_pages(4, GFP_DMA)\n");
 	page = alloc_contig_pages(4, GFP_DMA | __GFP_NOWARN, first_online_node,
 				  NULL);
 	if (!page) {
@@ -160,19 +162,11 @@ static void mvr_thread_end(struct task_struct *t)
 	put_task_struct(t);
 }
 
-static int mvr_isolate_undo(void)
+/* A free page in a pageblock that isolates: take one, give it back. */
+static int mvr_iso_setup(void)
 {
-	struct task_struct *a, *b;
 	struct page *page;
-	int cpu_a, cpu_b, ret;
 
-	cpu_a = cpumask_first(cpu_online_mask);
-	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
-	if (cpu_b >= nr_cpu_ids) {
-		mvr_report("isolate-undo", "skip: needs two online CPUs");
-		return -EOPNOTSUPP;
-	}
-	/* A free page in a pageblock that isolates: take one, give it back. */
 	page = mv_alloc_contig_pages(1, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
 				     first_online_node);
 	if (!page) {
@@ -184,29 +178,23 @@ static int mvr_isolate_undo(void)
 	init_completion(&mvr_iso.b_fin);
 	mvr_iso.pfn = page_to_pfn(page);
 	__free_page(page);
+	return 0;
+}
 
-	ret = register_kprobe(&mvr_hold_kp);
-	if (ret) {
-		mvr_report("isolate-undo", "skip: kprobe on pfn_to_online_page: %d", ret);
-		return ret;
-	}
-	/*
-	 * Let the kprobe optimizer patch the probe now: its text_poke IPIs
-	 * would wait for A's CPU while A is held.
-	 */
-	msleep(200);
+/* Run A on @cpu_a and B on @cpu_b and wait for both to finish. */
+static int mvr_iso_race(int cpu_a, int cpu_b)
+{
+	struct task_struct *a, *b;
+
 	a = mvr_thread(mvr_iso_a, cpu_a, "movops_repro_a");
-	if (IS_ERR(a)) {
-		ret = PTR_ERR(a);
-		goto out_probe;
-	}
+	if (IS_ERR(a))
+		return PTR_ERR(a);
 	b = mvr_thread(mvr_iso_b, cpu_b, "movops_repro_b");
 	if (IS_ERR(b)) {
-		ret = PTR_ERR(b);
 		mvr_thread_end(a);	/* never woken: its work never runs */
-		goto out_probe;
+		return PTR_ERR(b);
 	}
-	pr_info("movops_repro: isolate-undo: A (CPU %d) and B (CPU %d) run alloc_contig_range() over PFN %lu, pageblock %lu\n",
+	pr_info("isolate-undo: A (CPU %d) and B (CPU %d) run alloc_contig_range() over PFN %lu, pageblock %lu\n",
 		cpu_a, cpu_b, mvr_iso.pfn, pageblock_start_pfn(mvr_iso.pfn));
 	WRITE_ONCE(mvr_iso.a, a);
 	wake_up_process(b);
@@ -217,7 +205,35 @@ static int mvr_isolate_undo(void)
 	mvr_thread_end(b);
 	mvr_thread_end(a);
 	WRITE_ONCE(mvr_iso.a, NULL);
+	return 0;
+}
 
+static int mvr_isolate_undo(void)
+{
+	int cpu_a, cpu_b, ret;
+
+	cpu_a = cpumask_first(cpu_online_mask);
+	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
+	if (cpu_b >= nr_cpu_ids) {
+		mvr_report("isolate-undo", "skip: needs two online CPUs");
+		return -EOPNOTSUPP;
+	}
+	ret = mvr_iso_setup();
+	if (ret)
+		return ret;
+	ret = register_kprobe(&mvr_hold_kp);
+	if (ret) {
+		mvr_report("isolate-undo", "skip: kprobe on pfn_to_online_page: %d", ret);
+		return ret;
+	}
+	/*
+	 * Let the kprobe optimizer patch the probe now: its text_poke IPIs
+	 * would wait for A's CPU while A is held.
+	 */
+	msleep(200);
+	ret = mvr_iso_race(cpu_a, cpu_b);
+	if (ret)
+		goto out_probe;
 	if (!mvr_iso.a_ret)
 		free_contig_range(mvr_iso.pfn, 1);
 	if (!atomic_read(&mvr_iso.held) || !mvr_iso.b_ran) {
@@ -228,7 +244,6 @@ static int mvr_isolate_undo(void)
 		mvr_report("isolate-undo",
 			   "clean: B returned %d while A held the pageblock, A returned %d, no splat",
 			   mvr_iso.b_ret, mvr_iso.a_ret);
-		ret = 0;
 	}
 out_probe:
 	unregister_kprobe(&mvr_hold_kp);

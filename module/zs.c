@@ -4,19 +4,20 @@
  * classes, each filled with a pattern derived from its identity plus a
  * checksum, and the page(s) behind every object.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
-#include <linux/delay.h>
-#include <linux/jhash.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/unaligned.h>
 
 #include "movops.h"
 
 /* Movable, like zram: the pages land in movable pageblocks. */
 #define MV_ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
-#define MV_ZS_MIN_SIZE	8
+#define MV_ZS_MIN_SIZE	MV_PATTERN_MIN
 #define MV_ZS_CLASS_BITS	4096
+/* cond_resched() once per this many objects. */
+#define MV_RESCHED_MASK		255
 
 /*
  * Sizes cycled through when "zs_alloc N" gives no size: small, medium,
@@ -46,31 +47,7 @@ unsigned long mv_zs_pool_pages(void)
 	return mv.pool ? zs_get_total_pages(mv.pool) : 0;
 }
 
-static u32 mv_xorshift(u32 *s)
-{
-	u32 x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*s = x;
-	return x;
-}
-
-/* Pattern for object @id of @size bytes; the last 4 bytes are a checksum. */
-static void mv_zs_fill(u8 *p, unsigned int id, unsigned int size)
-{
-	u32 seed = (id * 0x9e3779b9u) ^ (size << 16) ^ 0x5bd1e995u;
-	unsigned int i;
-
-	if (!seed)
-		seed = 1;
-	for (i = 0; i < size - 4; i++)
-		p[i] = mv_xorshift(&seed) >> 24;
-	put_unaligned_le32(jhash(p, size - 4, id), p + size - 4);
-}
-
-static bool mv_zs_obj_refresh(struct mv_zobj *o)
+bool mv_zs_obj_refresh(struct mv_zobj *o)
 {
 	return mv_zs_obj_pfns(mv.pool, o->handle, o->size, o->pfn);
 }
@@ -91,44 +68,11 @@ void mv_zs_refresh_pfns(bool check)
 			mv_inc(MV_C_has_movable_ops_checked);
 			if (!typed) {
 				mv_inc(MV_C_has_movable_ops_bad);
-				pr_warn_ratelimited("movops: held zsmalloc object %u: page without movable ops\n",
+				pr_warn_ratelimited("held zsmalloc object %u: page without movable ops\n",
 						    mv.zobjs[i].id);
 			}
 		}
-		if (!(i & 255))
-			cond_resched();
-	}
-}
-
-/*
- * Direct resolution of every page behind every held object (6.12): each
- * must resolve to the zsmalloc table.  An object whose page moved under
- * us (kcompactd) is looked up again before a mismatch counts.
- */
-void mv_zs_check_ops_direct(void)
-{
-	struct mv_zobj *o;
-	unsigned int i, tries;
-	bool ok = false;
-
-	if (!MV_HAVE_DIRECT_OPS)
-		return;
-	for (i = 0; i < mv.zheld; i++) {
-		o = &mv.zobjs[i];
-		for (tries = 0; tries < 20; tries++) {
-			ok = o->pfn[0] &&
-			     mv_ops_direct_ok(pfn_to_page(o->pfn[0]), true) &&
-			     (!o->pfn[1] ||
-			      mv_ops_direct_ok(pfn_to_page(o->pfn[1]), true));
-			if (ok)
-				break;
-			usleep_range(100, 200);
-			mv_zs_obj_refresh(o);
-		}
-		mv_ops_direct_count(o->pfn[0], true, ok);
-		if (o->pfn[1])
-			mv_ops_direct_count(o->pfn[1], true, ok);
-		if (!(i & 255))
+		if (!(i & MV_RESCHED_MASK))
 			cond_resched();
 	}
 }
@@ -172,7 +116,7 @@ int mv_zs_alloc(unsigned int n, unsigned int size)
 		o->handle = h;
 		o->size = sz;
 		o->id = mv.next_id++;
-		mv_zs_fill(mv.buf_a, o->id, sz);
+		mv_pattern_fill(mv.buf_a, o->id, sz);
 		mv_zs_write(mv.pool, h, mv.buf_a, sz);
 		mv_zs_obj_refresh(o);
 		o->snap_pfn[0] = o->pfn[0];
@@ -194,14 +138,9 @@ int mv_zs_free(unsigned int n)
 
 static bool mv_zs_check(struct mv_zobj *o)
 {
-	u8 *got = mv.buf_a, *want = mv.buf_b;
-
 	/* buf_b is the bounce buffer for page-crossing objects first. */
-	mv_zs_read(mv.pool, o->handle, got, o->size, want);
-	mv_zs_fill(want, o->id, o->size);
-	return !memcmp(got, want, o->size) &&
-	       get_unaligned_le32(got + o->size - 4) ==
-	       jhash(got, o->size - 4, o->id);
+	mv_zs_read(mv.pool, o->handle, mv.buf_a, o->size, mv.buf_b);
+	return mv_pattern_ok(mv.buf_a, o->id, o->size, mv.buf_b);
 }
 
 /* Read back every object; returns the number of mismatches. */
@@ -212,7 +151,7 @@ unsigned int mv_zs_verify(void)
 	for (i = 0; i < mv.zheld; i++) {
 		if (!mv_zs_check(&mv.zobjs[i]))
 			bad++;
-		if (!(i & 255))
+		if (!(i & MV_RESCHED_MASK))
 			cond_resched();
 	}
 	mv_add(MV_C_zs_verified, mv.zheld);
@@ -251,7 +190,7 @@ void mv_zs_uncorrupt(void)
 		return;
 	}
 	o = &mv.zobjs[mv.corrupted];
-	mv_zs_fill(mv.buf_a, o->id, o->size);
+	mv_pattern_fill(mv.buf_a, o->id, o->size);
 	mv_zs_write(mv.pool, o->handle, mv.buf_a, o->size);
 	mv.corrupted = -1;
 }

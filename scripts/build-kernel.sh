@@ -63,7 +63,7 @@ fi
 # The harness's own Debian tree always carries the KUnit hook, so that one
 # build serves the VM runs and kunit.py alike. The tree is shared by every
 # clone on the machine, so the hook points at a copy of this clone's suite
-# (and the module/ headers it includes), synced under the lock, not at the
+# (and the module/ headers and lib/ it includes), synced under the lock, not at the
 # clone itself: two clones can never mix. A KSRC tree is hooked only by
 # 'make kunit-install', and then at that clone's kunit/.
 # A variant's tree is hooked at this clone's own synced suite.
@@ -143,7 +143,7 @@ stamp() {
 # module, does not wait for one.
 suite=
 [ -z "${hook:-}" ] || suite=$(cat "$hook"/kunit/*.[ch] "$hook"/kunit/Kbuild \
-	"$hook"/kunit/Kconfig "$hook"/module/*.h 2>/dev/null | cksum)
+	"$hook"/kunit/Kconfig "$hook"/module/*.h "$hook"/lib/* 2>/dev/null | cksum)
 if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
    [ ! -f "$DIR/$KIMAGE" ] ||
    { [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; }; then

@@ -12,8 +12,8 @@ checkpatch=$KDIR/source/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || checkpatch=$KDIR/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || die "no checkpatch.pl in $KDIR"
 rc=0
-files=$(cd "$TOP" && ls module/*.[ch] kunit/*.[ch] 2>/dev/null | grep -v '\.mod\.c$' || true)
-[ -n "$files" ] || die "no C files under module/ or kunit/"
+files=$(cd "$TOP" && ls module/*.[ch] kunit/*.[ch] lib/*.[ch] 2>/dev/null | grep -v '\.mod\.c$' || true)
+[ -n "$files" ] || die "no C files under module/, kunit/ or lib/"
 log=$(mktemp)
 cplog=$(mktemp)
 # Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.

@@ -15,10 +15,12 @@ def read(*path):
 
 
 def counters_in_code():
-    """Names main.c prints in the counters file."""
-    src = read('module', 'main.c')
-    names = set(re.findall(r'\[MV_C_\w+\]\s*=\s*"(\w+)"', src))
-    names |= set(re.findall(r'mv_put\(m,\s*"(\w+)"', src))
+    """Names movops.ko prints in the counters file: the event counters,
+    defined once in module/counter_list.h, and the state figures that
+    module/status.c prints."""
+    names = set(re.findall(r'^MV_COUNTER\((\w+)\),$', read('module', 'counter_list.h'),
+                           re.M))
+    names |= set(re.findall(r'mv_put\(m,\s*"(\w+)"', read('module', 'status.c')))
     return names
 
 

@@ -2,44 +2,45 @@
 /*
  * movops_compat.h - every kernel version difference movops cares about.
  *
- * Nothing outside this header may depend on the kernel version or include
- * a header whose name changed between releases.  Decisions are made on
- * features, not version numbers: a macro test where the headers offer
- * one, otherwise the MV_HAVE_* flags that module/Kbuild probes from the
- * tree's headers.  Built and run on 6.12.117 (ops in page->mapping) and
- * 7.3.4 (ops looked up by page type, set_movable_ops()).
+ * Nothing outside this header (and lib/compat.c, its out-of-line bodies)
+ * may depend on the kernel version or include a header whose name changed
+ * between releases.  Decisions are made on features, not version numbers:
+ * a macro test where the headers offer one, otherwise the MV_HAVE_* flags
+ * that lib/features.mk probes from the tree's headers, for movops.ko and
+ * the KUnit suite alike.  Built and run on 6.12.117 (ops in page->mapping)
+ * and 7.3.4 (ops looked up by page type, set_movable_ops()).
  */
 #ifndef _MOVOPS_COMPAT_H
 #define _MOVOPS_COMPAT_H
 
 #include <linux/gfp.h>
-#include <linux/hugetlb.h>
-#include <linux/memory_hotplug.h>
-#include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/migrate.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/vmstat.h>
 #include <linux/zsmalloc.h>
 
 /*
- * Probed by module/Kbuild; 0 when built without it.  6.17 ("mm: stop
- * storing migration_ops in page->mapping") moved the movable_ops lookup
- * into mm/migrate.c and added set_movable_ops() and page_has_movable_ops().
+ * The probed features (lib/features.mk), 0 when built without them.
+ * 6.17 ("mm: stop storing migration_ops in page->mapping") moved the
+ * movable_ops lookup into mm/migrate.c and added set_movable_ops() and
+ * page_has_movable_ops().
  */
 #ifndef MV_HAVE_SET_MOVABLE_OPS
 #define MV_HAVE_SET_MOVABLE_OPS	0
 #endif
+/* 7.x renamed <linux/balloon_compaction.h> to <linux/balloon.h>. */
 #ifndef MV_HAVE_BALLOON_H
 #define MV_HAVE_BALLOON_H	0
 #endif
+/* zs_obj_read_begin() and friends, and their scatterlist variant. */
 #ifndef MV_HAVE_ZS_OBJ_READ
 #define MV_HAVE_ZS_OBJ_READ	0
 #endif
 #ifndef MV_HAVE_ZS_OBJ_SG
 #define MV_HAVE_ZS_OBJ_SG	0
 #endif
+/* zs_malloc() with a node argument. */
 #ifndef MV_HAVE_ZS_MALLOC_NID
 #define MV_HAVE_ZS_MALLOC_NID	0
 #endif
@@ -59,8 +60,19 @@
 #ifndef MV_HAVE_NR_BALLOON_PAGES
 #define MV_HAVE_NR_BALLOON_PAGES	0
 #endif
+/* balloon_page_insert() offered to drivers (6.12). */
+#ifndef MV_HAVE_BALLOON_PAGE_INSERT
+#define MV_HAVE_BALLOON_PAGE_INSERT	0
+#endif
+/* balloon_dev_info.adjust_managed_page_count (7.x). */
+#ifndef MV_HAVE_BALLOON_ADJUST_MANAGED
+#define MV_HAVE_BALLOON_ADJUST_MANAGED	0
+#endif
+/* alloc_contig_pages() exported (not in 6.12: Module.symvers says). */
+#ifndef MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
+#define MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT	0
+#endif
 
-/* 7.x renamed <linux/balloon_compaction.h> to <linux/balloon.h>. */
 #if MV_HAVE_BALLOON_H
 #include <linux/balloon.h>
 #else
@@ -115,15 +127,6 @@ mv_mapping_ops(const struct page *page)
 	return mapping ? (const struct movable_operations *)
 			 (mapping - PAGE_MAPPING_MOVABLE) : NULL;
 }
-
-/*
- * __PageMovable(), from one read: the mapping word is flagged movable
- * (with an ops pointer, or none after __ClearPageMovable()).
- */
-static inline bool mv_mapping_movable(const struct page *page)
-{
-	return mv_mapping_word(page) != 0;
-}
 #endif
 
 static inline bool mv_page_has_movable_ops(struct page *page)
@@ -142,6 +145,22 @@ static inline bool mv_page_ops_isolated(struct page *page)
 	return PageMovableOpsIsolated(page);
 #else
 	return PageIsolated(page);
+#endif
+}
+
+/*
+ * The movable-ops mark of a page of any type, read once and lock-free:
+ * PG_movable_ops (an alias of PG_uptodate, tested on the head page) on
+ * kernels with set_movable_ops(), PAGE_MAPPING_MOVABLE in page->mapping
+ * before (which struct slab overlays: on a slab page no mark at all).
+ * Only the caller's type check gives it a meaning.
+ */
+static inline bool mv_page_movable_mark(const struct page *page)
+{
+#if MV_HAVE_SET_MOVABLE_OPS
+	return PageMovableOps(page);
+#else
+	return mv_mapping_word(page) != 0;
 #endif
 }
 
@@ -186,51 +205,15 @@ static inline const struct movable_operations *mv_balloon_ops(void)
 }
 #endif
 
-/*
- * Does @ops look like the table whose migrate_page is @fn?  Read through
- * kallsyms (%ps), so it needs no symbol export: the zsmalloc table is
- * static, only a zsmalloc page's mapping leads to it.
- */
-static inline bool mv_ops_migrate_is(const struct movable_operations *ops,
-				     const char *fn)
-{
-	char name[KSYM_NAME_LEN];
-
-	if (!ops || !ops->migrate_page)
-		return false;
-	snprintf(name, sizeof(name), "%ps", ops->migrate_page);
-	return !strcmp(name, fn);
-}
-
-#ifndef MV_HAVE_BALLOON_PAGE_INSERT
-#define MV_HAVE_BALLOON_PAGE_INSERT	0
-#endif
+/* Does @ops look like the table whose migrate_page is @fn? (kallsyms) */
+bool mv_ops_migrate_is(const struct movable_operations *ops, const char *fn);
 
 /*
- * A driver's migratepage callback has said yes (returns 0).  Where the
- * balloon header still offers balloon_page_insert() to drivers (6.12),
- * the balloon core leaves the page lists to the driver, as
- * virtballoon_migratepage() shows: reference and insert the new page,
- * drop isolated_pages, count BALLOON_MIGRATE, finalize and release the
- * old page.  Where it does not (7.x mm/balloon.c), balloon_page_migrate()
- * does all of that itself after the callback.
+ * A driver's migratepage callback has said yes: do the list work the
+ * balloon core leaves to drivers where it does (6.12); nothing on 7.x.
  */
-static inline void mv_balloon_migrated(struct balloon_dev_info *dev,
-				       struct page *newpage, struct page *page)
-{
-#if MV_HAVE_BALLOON_PAGE_INSERT
-	unsigned long flags;
-
-	get_page(newpage);
-	spin_lock_irqsave(&dev->pages_lock, flags);
-	balloon_page_insert(dev, newpage);
-	dev->isolated_pages--;
-	__count_vm_event(BALLOON_MIGRATE);
-	spin_unlock_irqrestore(&dev->pages_lock, flags);
-	balloon_page_finalize(page);
-	put_page(page);
-#endif
-}
+void mv_balloon_migrated(struct balloon_dev_info *dev, struct page *newpage,
+			 struct page *page);
 
 /*
  * The -ENOENT answer ("deflated during migration") is a contract of the
@@ -248,9 +231,6 @@ static inline void mv_balloon_migrated(struct balloon_dev_info *dev,
  * zones' managed pages in step with inflation, deflation and cross-zone
  * migration (7.x).  Before, drivers did it in their own callbacks.
  */
-#ifndef MV_HAVE_BALLOON_ADJUST_MANAGED
-#define MV_HAVE_BALLOON_ADJUST_MANAGED	0
-#endif
 #define MV_NO_BALLOON_ADJUST_MANAGED_REASON \
 	"no balloon_dev_info.adjust_managed_page_count: drivers adjust managed pages in their own migratepage callback (6.12 virtio_balloon)"
 
@@ -262,25 +242,7 @@ static inline void mv_balloon_adjust_managed(struct balloon_dev_info *b)
 }
 
 /* The NR_BALLOON_PAGES node counter, exact; -1 where it does not exist. */
-static inline long mv_balloon_pages_stat(void)
-{
-#if MV_HAVE_NR_BALLOON_PAGES
-	long v = 0;
-	int nid, cpu;
-
-	for_each_online_node(nid) {
-		struct pglist_data *pgdat = NODE_DATA(nid);
-
-		v += atomic_long_read(&pgdat->vm_stat[NR_BALLOON_PAGES]);
-		for_each_online_cpu(cpu)
-			v += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
-				->vm_node_stat_diff[NR_BALLOON_PAGES];
-	}
-	return v;
-#else
-	return -1;
-#endif
-}
+long mv_balloon_pages_stat(void);
 
 /* The balloon device a balloon page belongs to (page->private on both). */
 static inline unsigned long mv_balloon_page_dev(struct page *page)
@@ -299,49 +261,8 @@ static inline int mv_alloc_contig_range(unsigned long start, unsigned long end,
 #endif
 }
 
-#ifndef MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
-#define MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT	0
-#endif
-
-/*
- * alloc_contig_pages() on @nid: exported since 6.13 or so, not in 6.12
- * (module/Kbuild reads the build's Module.symvers).  Without the export,
- * the same search over the exported alloc_contig_range(), as
- * mm/page_alloc.c does it: zones from gfp_zone(@gfp) down, naturally
- * aligned ranges of online pages of one zone with no reserved or hugetlb
- * page, first one alloc_contig_range() takes.  @nr is a power of two.
- */
-static inline struct page *mv_alloc_contig_pages(unsigned long nr, gfp_t gfp,
-						 int nid)
-{
-#if MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
-	return alloc_contig_pages(nr, gfp, nid, NULL);
-#else
-	unsigned long pfn, i;
-	struct page *page;
-	struct zone *zone;
-	int z;
-
-	for (z = gfp_zone(gfp); z >= 0; z--) {
-		zone = &NODE_DATA(nid)->node_zones[z];
-		if (!populated_zone(zone))
-			continue;
-		pfn = ALIGN(zone->zone_start_pfn, nr);
-		for (; pfn + nr <= zone_end_pfn(zone); pfn += nr) {
-			for (i = 0; i < nr; i++) {
-				page = pfn_to_online_page(pfn + i);
-				if (!page || page_zone(page) != zone ||
-				    PageReserved(page) || PageHuge(page))
-					break;
-			}
-			if (i == nr && !mv_alloc_contig_range(pfn, pfn + nr, gfp))
-				return pfn_to_page(pfn);
-			cond_resched();
-		}
-	}
-	return NULL;
-#endif
-}
+/* alloc_contig_pages() on @nid, exported or not; @nr a power of two. */
+struct page *mv_alloc_contig_pages(unsigned long nr, gfp_t gfp, int nid);
 
 /*
  * zsmalloc object access.  zs_obj_read_begin()/zs_obj_read_end() and
@@ -390,103 +311,13 @@ static inline bool mv_zs_page_typed(struct page *page)
 	return PageZsmalloc(page) && mv_page_has_movable_ops(page);
 }
 
-#if MV_HAVE_ZS_OBJ_SG
 /*
  * PFNs of the (one or two) pages holding an object; pfns[1] = 0 if one.
  * Returns whether those pages are zsmalloc pages with movable ops, tested
- * while the zspage is read-locked so that migration cannot swap them.
+ * while the zspage is locked so that migration cannot swap them.
  */
-static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
-				  size_t len, unsigned long pfns[2])
-{
-	struct scatterlist sg[2];
-	bool typed;
-
-	zs_obj_read_sg_begin(pool, handle, sg, len);
-	pfns[0] = page_to_pfn(sg_page(&sg[0]));
-	typed = mv_zs_page_typed(sg_page(&sg[0]));
-	pfns[1] = 0;
-	if (!sg_is_last(&sg[0])) {
-		pfns[1] = page_to_pfn(sg_page(&sg[1]));
-		typed = typed && mv_zs_page_typed(sg_page(&sg[1]));
-	}
-	zs_obj_read_sg_end(pool, handle);
-	return typed;
-}
-#elif !MV_HAVE_ZS_OBJ_READ
-/*
- * Before zs_obj_*: zs_map_object() holds the zspage's migrate read lock
- * until zs_unmap_object(), so the handle's encoded location is stable in
- * between.  The handle holds (pfn << OBJ_INDEX_BITS | obj_idx), with
- * OBJ_INDEX_BITS from MAX_POSSIBLE_PHYSMEM_BITS as mm/zsmalloc.c defines
- * it; a subpage's page->index links the next page of its zspage.  The
- * decoding is cross-checked: an object within one page is mapped in the
- * direct map of exactly the decoded page (otherwise zs_map_object()
- * returned its per-CPU copy and the object crosses into the next page),
- * and every page found must be a zsmalloc page.  Any mismatch reports
- * no PFN and "not typed", which the callers count as a failure.
- */
-#if defined(MAX_POSSIBLE_PHYSMEM_BITS)
-#define MV_ZS_PHYS_BITS	MAX_POSSIBLE_PHYSMEM_BITS
-#elif defined(MAX_PHYSMEM_BITS)
-#define MV_ZS_PHYS_BITS	MAX_PHYSMEM_BITS
-#else
-#define MV_ZS_PHYS_BITS	BITS_PER_LONG
-#endif
-#define MV_ZS_OBJ_INDEX_BITS	(BITS_PER_LONG - (MV_ZS_PHYS_BITS - PAGE_SHIFT))
-
-static inline struct page *mv_zs_valid_page(unsigned long pfn)
-{
-	struct page *page = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
-
-	return page && PageZsmalloc(page) ? page : NULL;
-}
-
-static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
-				  size_t len, unsigned long pfns[2])
-{
-	struct page *first, *next = NULL;
-	bool typed = false;
-	unsigned long obj;
-	void *p;
-
-	pfns[0] = 0;
-	pfns[1] = 0;
-	p = zs_map_object(pool, handle, ZS_MM_RO);
-	obj = READ_ONCE(*(unsigned long *)handle);
-	first = mv_zs_valid_page(obj >> MV_ZS_OBJ_INDEX_BITS);
-	if (!first)
-		goto out;
-	if (!virt_addr_valid(p) || virt_to_page(p) != first) {
-		/* Then p must be the per-CPU copy, in no zsmalloc page. */
-		if (virt_addr_valid(p) && PageZsmalloc(virt_to_page(p)))
-			goto out;
-		next = (struct page *)READ_ONCE(first->index);
-		next = next ? mv_zs_valid_page(page_to_pfn(next)) : NULL;
-		if (!next || next == first)
-			goto out;
-		pfns[1] = page_to_pfn(next);
-	}
-	pfns[0] = page_to_pfn(first);
-	typed = mv_zs_page_typed(first) && (!next || mv_zs_page_typed(next));
-out:
-	zs_unmap_object(pool, handle);
-	return typed;
-}
-#else
-/*
- * TODO: zs_obj_read_begin() without the scatterlist variant (the releases
- * between the two): the pages behind an object are not found; no PFN is
- * reported and targeted zsmalloc migration has nothing to aim at.
- */
-static inline bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle,
-				  size_t len, unsigned long pfns[2])
-{
-	pfns[0] = 0;
-	pfns[1] = 0;
-	return true;
-}
-#endif
+bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle, size_t len,
+		    unsigned long pfns[2]);
 
 /* Whether mv_zs_obj_pfns() finds the pages behind an object here. */
 #define MV_HAVE_ZS_OBJ_PFNS	(MV_HAVE_ZS_OBJ_SG || !MV_HAVE_ZS_OBJ_READ)
@@ -530,29 +361,5 @@ static inline unsigned long mv_zs_malloc(struct zs_pool *pool, size_t size,
 	return zs_malloc(pool, size, gfp);
 #endif
 }
-
-/* --- census.c (issue 5) --- */
-/*
- * The movable-ops mark of a page of any type, read once and lock-free:
- * PG_movable_ops (an alias of PG_uptodate, tested on the head page) on
- * kernels with set_movable_ops(), PAGE_MAPPING_MOVABLE in page->mapping
- * before.
- * Only the caller's type check gives it a meaning.
- */
-static inline bool mv_page_movable_mark(const struct page *page)
-{
-#if MV_HAVE_SET_MOVABLE_OPS
-	return PageMovableOps(page);
-#else
-	/*
-	 * Before 6.17 the mark is a page->mapping bit, and struct slab
-	 * overlays that word with slab_list / the CPU-partial slab count
-	 * (mm/slab.h): on a slab page it is no mark at all.
-	 */
-	return mv_mapping_movable(page);
-#endif
-}
-
-/* --- end census.c --- */
 
 #endif /* _MOVOPS_COMPAT_H */

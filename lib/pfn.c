@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pfn.c - pageblocks and PFNs: the whole-pageblock check that
+ * alloc_contig_range() needs, the classification that explains an -EBUSY,
+ * taking one PFN (which migrates whatever sat there), and sorted PFN sets.
+ */
+#include <linux/bsearch.h>
+#include <linux/hugetlb.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mmzone.h>
+#include <linux/sort.h>
+
+#include "fixtures.h"
+#include "movops_compat.h"
+
+/*
+ * Would isolation of a pageblock outside ZONE_MOVABLE refuse this page?
+ * Mirrors page_is_unmovable() (not exported) for PB_ISOLATE_MODE_OTHER,
+ * without locks: a snapshot, good enough to explain an -EBUSY.
+ */
+static bool mv_page_unmovable(struct page *page)
+{
+	if (PageCompound(page)) {
+		struct page *head = compound_head(page);
+
+		if (PageHuge(head))
+			return false;
+		return !PageLRU(head);
+	}
+	if (!page_ref_count(page))
+		return false;
+	if (PageLRU(page) || mv_page_has_movable_ops(page))
+		return false;
+	return true;
+}
+
+bool mv_in_movable_zone(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	return page && zone_idx(page_zone(page)) == ZONE_MOVABLE;
+}
+
+/*
+ * alloc_contig_range() isolates the whole pageblock around a PFN and must
+ * not be given one that is partly offline or outside the zone (PFN 1 on
+ * x86: the DMA zone starts there, its pageblock at 0; VM_BUG_ON_PAGE).
+ */
+bool mv_pageblock_whole(unsigned long pfn)
+{
+	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages), p;
+	struct page *page = pfn_to_online_page(pfn);
+	struct zone *zone;
+
+	if (!page)
+		return false;
+	zone = page_zone(page);
+	for (p = start; p < start + pageblock_nr_pages; p++) {
+		page = pfn_to_online_page(p);
+		if (!page || page_zone(page) != zone || !zone_spans_pfn(zone, p))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The pageblock around @pfn: whole in one online zone (else MV_PB_HOLE),
+ * then free of reserved and (outside ZONE_MOVABLE) unmovable pages.
+ */
+enum mv_pb_class mv_pageblock_class(unsigned long pfn)
+{
+	unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages), p;
+	bool movable_zone;
+	struct page *page;
+
+	if (!mv_pageblock_whole(pfn))
+		return MV_PB_HOLE;
+	movable_zone = mv_in_movable_zone(pfn);
+	for (p = start; p < start + pageblock_nr_pages; p++) {
+		page = pfn_to_online_page(p);
+		if (!page)
+			return MV_PB_HOLE;	/* went offline since */
+		if (PageReserved(page))
+			return MV_PB_RESERVED;
+		if (!movable_zone && mv_page_unmovable(page))
+			return MV_PB_UNMOVABLE;
+	}
+	return MV_PB_CLEAN;
+}
+
+/*
+ * Take @pfn with alloc_contig_range() and give it back at once: whatever
+ * sat there has been migrated elsewhere.  0 if it was taken.
+ */
+int mv_take_pfn(unsigned long pfn, gfp_t gfp)
+{
+	int ret = mv_alloc_contig_range(pfn, pfn + 1, gfp);
+
+	if (!ret)
+		free_contig_range(pfn, 1);
+	return ret;
+}
+
+static int mv_cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+unsigned int mv_sort_unique(unsigned long *v, unsigned int n)
+{
+	unsigned int i, k = 0;
+
+	sort(v, n, sizeof(*v), mv_cmp_ulong, NULL);
+	for (i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/* Is the non-zero @pfn in @set[0..n), sorted by mv_sort_unique()? */
+bool mv_sorted_has(const unsigned long *set, unsigned int n, unsigned long pfn)
+{
+	return pfn && bsearch(&pfn, set, n, sizeof(*set), mv_cmp_ulong);
+}
