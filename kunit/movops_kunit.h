@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "fixtures.h"
 #include "movops_compat.h"
 
 /* Pages per test: small and fast under TCG, a fraction of a pageblock. */
@@ -93,10 +94,8 @@ struct mk_zpool {
 unsigned long mk_clean_range(struct kunit *test, unsigned int nr);
 unsigned long mk_clean_range_zone(struct kunit *test, unsigned int nr,
 				  enum zone_type zi);
-void mk_free_pfn(unsigned long pfn);
 int mk_migrate_pfn(unsigned long pfn);
 int mk_migrate_pfn_quiet(unsigned long pfn);
-bool mk_pageblock_has_reserved(unsigned long pfn);
 
 /* Balloon. */
 struct mk_balloon *mk_balloon_create(struct kunit *test);
@@ -125,6 +124,25 @@ bool mk_zpool_verify(struct mk_zpool *zp, unsigned int *bad);
 unsigned int mk_zpool_huge_size(struct mk_zpool *zp);
 unsigned int mk_zpool_migrate_all(struct kunit *test, struct mk_zpool *zp,
 				  unsigned long *old);
+
+/* pages.c: a page of each kind the truth table asks about. */
+enum mk_kind {
+	MK_BALLOON,
+	MK_BALLOON_DEFLATED,
+	MK_ZSMALLOC,
+	MK_PLAIN,
+	MK_UPTODATE,
+	MK_OFFLINE_NO_OPS,
+	MK_COMPOUND_TAIL,
+};
+
+struct page *mk_test_page(struct kunit *test, enum mk_kind kind);
+/* A KUnit action: __free_page(). */
+void mk_free_page_action(void *data);
+
+/* Cases of movops_balloon in balloon_managed_test.c. */
+void balloon_adjust_managed_cross_zone(struct kunit *test);
+void balloon_adjust_managed_enoent(struct kunit *test);
 
 /* Counters. */
 unsigned long mk_vm_event(struct kunit *test, enum vm_event_item item);

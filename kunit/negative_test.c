@@ -6,7 +6,7 @@
  * An -EBUSY proves nothing by itself: the page under test shares its clean
  * pageblock with balloon pages of our own, and while it is still there,
  * held, one of them must migrate from that same pageblock (the positive
- * control, as module/migrate.c does it): the pageblock isolates, so the
+ * control, as module/nonmovable.c does it): the pageblock isolates, so the
  * -EBUSY was the victim's own.  That needs ZONE_MOVABLE, where isolation
  * accepts an unmovable page that is not PageReserved (page_is_unmovable()
  * in mm/page_isolation.c); elsewhere the victim makes its whole pageblock
@@ -58,21 +58,20 @@ static void mk_victim_action(void *data)
 	mk_victim_release(data);
 }
 
-static void negative_unmovable_page_stays(struct kunit *test)
+/*
+ * The victim (the first page of a clean range of ZONE_MOVABLE, held by us,
+ * made what @p asks for, through @mb_old if a deflated balloon page) and
+ * the controls (the rest of the range, in @mb).  Returns the range's
+ * first PFN.
+ */
+static unsigned long mk_neg_setup(struct kunit *test,
+				  const struct mk_neg_param *p,
+				  struct mk_balloon *mb, struct mk_balloon *mb_old,
+				  struct mk_victim_page *v)
 {
-	const struct mk_neg_param *p = test->param_value;
-	struct mk_balloon *mb, *mb_old;
-	struct mk_victim_page *v;
-	unsigned long base, pfn;
-	unsigned int calls;
+	unsigned long base;
 	LIST_HEAD(pages);
-	bool deflated_typed;
-	int ref, ret;
 
-	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, v);
-	mb = mk_balloon_create(test);
-	mb_old = mk_balloon_create(test);
 	base = mk_clean_range(test, MK_NEG_PAGES);
 	if (zone_idx(page_zone(pfn_to_page(base))) != ZONE_MOVABLE) {
 		free_contig_range(base, MK_NEG_PAGES);
@@ -80,13 +79,10 @@ static void negative_unmovable_page_stays(struct kunit *test)
 			   "precondition: clean range %#lx is in zone %s, not ZONE_MOVABLE: a held unmovable page blocks isolation of its pageblock there, so no positive control can move beside it",
 			   base, page_zone(pfn_to_page(base))->name);
 	}
-
-	/* The victim: the first page of the clean range, held by us. */
 	v->page = pfn_to_page(base);
 	v->victim = p->victim;
 	v->owned = true;
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, mk_victim_action, v));
-	/* The controls: the rest of the range, in our balloon. */
 	mk_balloon_fill(test, mb, base + 1, MK_NEG_PAGES - 1);
 
 	switch (p->victim) {
@@ -106,6 +102,24 @@ static void negative_unmovable_page_stays(struct kunit *test)
 		v->owned = true;
 		break;
 	}
+	return base;
+}
+
+static void negative_unmovable_page_stays(struct kunit *test)
+{
+	const struct mk_neg_param *p = test->param_value;
+	struct mk_balloon *mb, *mb_old;
+	struct mk_victim_page *v;
+	unsigned long base, pfn;
+	unsigned int calls;
+	bool deflated_typed;
+	int ref, ret;
+
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	mb = mk_balloon_create(test);
+	mb_old = mk_balloon_create(test);
+	base = mk_neg_setup(test, p, mb, mb_old, v);
 	/*
 	 * A deflated page stays PageOffline with its ops where they are a
 	 * page flag (7.x); 6.12's balloon_page_finalize() clears both, and

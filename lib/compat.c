@@ -10,6 +10,7 @@
 #include <linux/mmzone.h>
 #include <linux/vmstat.h>
 
+#include "fixtures.h"
 #include "movops_compat.h"
 
 /*
@@ -74,40 +75,12 @@ long mv_balloon_pages_stat(void)
 #endif
 }
 
-#if !MV_HAVE_ALLOC_CONTIG_PAGES_EXPORT
-/*
- * The first naturally aligned range of @nr online pages of @zone with no
- * reserved or hugetlb page that alloc_contig_range() takes, or NULL.
- */
-static struct page *mv_contig_in_zone(struct zone *zone, unsigned long nr,
-				      gfp_t gfp)
-{
-	unsigned long pfn, i;
-	struct page *page;
-
-	pfn = ALIGN(zone->zone_start_pfn, nr);
-	for (; pfn + nr <= zone_end_pfn(zone); pfn += nr) {
-		for (i = 0; i < nr; i++) {
-			page = pfn_to_online_page(pfn + i);
-			if (!page || page_zone(page) != zone ||
-			    PageReserved(page) || PageHuge(page))
-				break;
-		}
-		if (i == nr && !mv_alloc_contig_range(pfn, pfn + nr, gfp))
-			return pfn_to_page(pfn);
-		cond_resched();
-	}
-	return NULL;
-}
-#endif
-
 /*
  * alloc_contig_pages() on @nid: exported since 6.13 or so, not in 6.12
  * (lib/features.mk reads the build's Module.symvers).  Without the export,
  * the same search over the exported alloc_contig_range(), as
- * mm/page_alloc.c does it: zones from gfp_zone(@gfp) down, naturally
- * aligned ranges of online pages of one zone with no reserved or hugetlb
- * page, first one alloc_contig_range() takes.  @nr is a power of two.
+ * mm/page_alloc.c does it: zones from gfp_zone(@gfp) down, the first clean
+ * range of each (mv_clean_range_in_zone()).  @nr is a power of two.
  */
 struct page *mv_alloc_contig_pages(unsigned long nr, gfp_t gfp, int nid)
 {
@@ -122,7 +95,7 @@ struct page *mv_alloc_contig_pages(unsigned long nr, gfp_t gfp, int nid)
 		zone = &NODE_DATA(nid)->node_zones[z];
 		if (!populated_zone(zone))
 			continue;
-		page = mv_contig_in_zone(zone, nr, gfp);
+		page = mv_clean_range_in_zone(zone, nr, gfp);
 		if (page)
 			return page;
 	}

@@ -7,6 +7,7 @@
 #ifndef _MOVOPS_FIXTURES_H
 #define _MOVOPS_FIXTURES_H
 
+#include <linux/gfp_types.h>
 #include <linux/types.h>
 
 /* pfn.c: pageblocks, and taking one PFN. */
@@ -22,7 +23,11 @@ enum mv_pb_class {
 enum mv_pb_class mv_pageblock_class(unsigned long pfn);
 bool mv_pageblock_whole(unsigned long pfn);
 bool mv_in_movable_zone(unsigned long pfn);
+int mv_take_range(unsigned long start, unsigned long nr, gfp_t gfp);
 int mv_take_pfn(unsigned long pfn, gfp_t gfp);
+struct zone;
+struct page *mv_clean_range_in_zone(struct zone *zone, unsigned long nr,
+				    gfp_t gfp);
 
 /* Sort @v[0..n) and drop repeats; returns how many are left. */
 unsigned int mv_sort_unique(unsigned long *v, unsigned int n);

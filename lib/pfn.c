@@ -89,16 +89,54 @@ enum mv_pb_class mv_pageblock_class(unsigned long pfn)
 }
 
 /*
- * Take @pfn with alloc_contig_range() and give it back at once: whatever
- * sat there has been migrated elsewhere.  0 if it was taken.
+ * A clean range of @nr pages (a power of two) of @zone, taken: the first
+ * naturally aligned one, in pageblocks wholly in the zone, of online pages
+ * with no reserved or hugetlb page, that alloc_contig_range() takes.  Only
+ * whole pageblocks: alloc_contig_range() isolates whole pageblocks, and
+ * one that starts before its zone trips VM_BUG_ON(!zone_spans_pfn()) in
+ * get_pfnblock_bitmap_bitidx() (7.3.4: alloc_contig_pages(4, GFP_DMA)
+ * picks PFN 4, in the pageblock at PFN 0; ZONE_DMA starts at PFN 1).
+ * The caller owns every page (refcount 1); NULL if there is none.
  */
-int mv_take_pfn(unsigned long pfn, gfp_t gfp)
+struct page *mv_clean_range_in_zone(struct zone *zone, unsigned long nr,
+				    gfp_t gfp)
 {
-	int ret = mv_alloc_contig_range(pfn, pfn + 1, gfp);
+	unsigned long end = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
+	unsigned long pfn, i;
+	struct page *page;
+
+	pfn = ALIGN(zone->zone_start_pfn, max(nr, pageblock_nr_pages));
+	for (; pfn + nr <= end; pfn += nr) {
+		for (i = 0; i < nr; i++) {
+			page = pfn_to_online_page(pfn + i);
+			if (!page || page_zone(page) != zone ||
+			    PageReserved(page) || PageHuge(page))
+				break;
+		}
+		if (i == nr && !mv_alloc_contig_range(pfn, pfn + nr, gfp))
+			return pfn_to_page(pfn);
+		cond_resched();
+	}
+	return NULL;
+}
+
+/*
+ * Take [@start, @start + @nr) with alloc_contig_range() and give it back at
+ * once: whatever sat there has been migrated elsewhere.  0 if it was taken.
+ */
+int mv_take_range(unsigned long start, unsigned long nr, gfp_t gfp)
+{
+	int ret = mv_alloc_contig_range(start, start + nr, gfp);
 
 	if (!ret)
-		free_contig_range(pfn, 1);
+		free_contig_range(start, nr);
 	return ret;
+}
+
+/* The same for the one page at @pfn. */
+int mv_take_pfn(unsigned long pfn, gfp_t gfp)
+{
+	return mv_take_range(pfn, 1, gfp);
 }
 
 static int mv_cmp_ulong(const void *a, const void *b)

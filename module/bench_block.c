@@ -80,10 +80,7 @@ static int mv_bench_block(struct mv_bench_block_stat *s, unsigned long start,
 
 	e0 = mv_bench_migrated(ev);
 	t0 = ktime_get_ns();
-	ret = mv_alloc_contig_range(start, start + pageblock_nr_pages,
-				    GFP_KERNEL | __GFP_NOWARN);
-	if (!ret)
-		free_contig_range(start, pageblock_nr_pages);
+	ret = mv_take_range(start, pageblock_nr_pages, GFP_KERNEL | __GFP_NOWARN);
 	s->ns += ktime_get_ns() - t0;
 	s->pages += mv_bench_migrated(ev) - e0;
 	s->calls++;

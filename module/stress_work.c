@@ -370,9 +370,7 @@ int ms_migrate_fn(void *arg)
 		serial = READ_ONCE(stress_serialize);
 		if (serial)
 			mutex_lock(&mv.lock);
-		ret = mv_alloc_contig_range(start, start + nr, GFP_KERNEL | __GFP_NOWARN);
-		if (!ret)
-			free_contig_range(start, nr);
+		ret = mv_take_range(start, nr, GFP_KERNEL | __GFP_NOWARN);
 		if (serial)
 			mutex_unlock(&mv.lock);
 		if (!ret)
