@@ -1,7 +1,7 @@
 """The documentation stays true to the code: the README's first lines are the
 two commands, it stays short (at most 200 lines) and its links into docs/
-resolve, and every counter movops.ko prints has a row in the counter tables
-of docs/interface.md."""
+resolve, every counter movops.ko prints has a row in the counter tables
+of docs/interface.md, and every row there names a counter."""
 import os
 import re
 import unittest
@@ -43,6 +43,28 @@ def documented(text):
     return exact, prefixes
 
 
+def counter_rows(text):
+    """Names in the first column of the counter tables (header '| counter |');
+    '`a_b_c` / `_d`' abbreviates a_b_d."""
+    names, intable = [], False
+    for line in text.splitlines():
+        if line.startswith('| counter |'):
+            intable = True
+            continue
+        if not line.startswith('|'):
+            intable = False
+        if not intable or line.startswith('|---'):
+            continue
+        first = None
+        for tok in re.findall(r'`([a-z0-9_*{},]+)`', line.split('|')[1]):
+            if tok.startswith('_') and first:
+                tok = first.rsplit('_', 1)[0] + tok
+            else:
+                first = tok
+            names.append(tok)
+    return names
+
+
 class Readme(unittest.TestCase):
     def test_first_lines_are_the_two_commands(self):
         first = read('README.md').splitlines()[:2]
@@ -59,6 +81,16 @@ class Readme(unittest.TestCase):
                          and not any(n.startswith(p) for p in prefixes))
         self.assertEqual(missing, [], 'counters with no row in ' +
                          '/'.join(COUNTER_DOC))
+
+    def test_every_counter_row_is_a_counter(self):
+        """The counter tables follow the code: no row for a counter that
+        module/counter_list.h or module/status.c does not have."""
+        names = counters_in_code()
+        stale = [r for r in counter_rows(read(*COUNTER_DOC))
+                 if r not in names and not (r.endswith('*') and
+                                            any(n.startswith(r[:-1]) for n in names))]
+        self.assertEqual(stale, [], 'rows in ' + '/'.join(COUNTER_DOC) +
+                         ' naming no counter')
 
     def test_readme_is_short(self):
         n = len(read('README.md').splitlines())
