@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * balloon_fixture.c - the suite's balloon device: a balloon_dev_info of
- * its own whose migratepage callback records every call, follows each page
- * to its new PFN and answers what the test asked for; every page it holds
- * is given back by a KUnit action.
+ * balloon_fixture.c - the suite's balloon device: a tracked balloon of
+ * lib/balloon.c whose answer records every call and says what the test
+ * asked for; every page it holds is given back by a KUnit action.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,14 +16,9 @@
 /* Caller holds mb->lock. */
 static int __mk_slot(struct mk_balloon *mb, unsigned long pfn)
 {
-	unsigned int i;
+	struct mv_tpage *t = pfn ? mv_tballoon_lookup(&mb->tb, pfn) : NULL;
 
-	if (!pfn)
-		return -1;
-	for (i = 0; i < mb->nslots; i++)
-		if (mb->pfn[i] == pfn)
-			return i;
-	return -1;
+	return t ? t - mb->page : -1;
 }
 
 int mk_balloon_slot(struct mk_balloon *mb, unsigned long pfn)
@@ -43,53 +37,45 @@ unsigned long mk_balloon_slot_pfn(struct mk_balloon *mb, unsigned int slot)
 	unsigned long flags, pfn;
 
 	spin_lock_irqsave(&mb->lock, flags);
-	pfn = slot < mb->nslots ? mb->pfn[slot] : 0;
+	pfn = slot < mb->nslots ? mb->page[slot].pfn : 0;
 	spin_unlock_irqrestore(&mb->lock, flags);
 	return pfn;
 }
 
 /*
- * The driver's callback, run by balloon_page_migrate() for an isolated page
- * of our device: records the call, follows the page to its new PFN, and
- * answers what the test asked for.
+ * Our answer to the driver callback (lib/balloon.c, which makes the slot
+ * follow a page that moves), under mb->lock: records the call and answers
+ * what the test asked for.
  */
-static int mk_migratepage(struct balloon_dev_info *b, struct page *newpage,
-			  struct page *page, enum migrate_mode mode)
+static int mk_answer(struct mv_tballoon *tb, struct mv_tpage *t,
+		     struct page *page, struct page *newpage)
 {
-	struct mk_balloon *mb = container_of(b, struct mk_balloon, b);
-	unsigned long src = page_to_pfn(page), dst = page_to_pfn(newpage);
-	unsigned long flags;
-	int slot, ret;
+	struct mk_balloon *mb = container_of(tb, struct mk_balloon, tb);
+	int ret;
 
-	spin_lock_irqsave(&mb->lock, flags);
 	mb->calls++;
 	if (current == mb->task)
 		mb->count[MK_CALLS_HERE]++;
 	if (!PageOffline(page) || !mv_page_has_movable_ops(page))
 		mb->bad_src++;
-	slot = __mk_slot(mb, src);
-	if (slot < 0) {
+	if (!t) {
 		mb->foreign++;
 		ret = -EAGAIN;
 	} else {
 		ret = mb->answer;
 		if (!ret) {
-			mb->pfn[slot] = dst;
 			mb->count[MK_OK_ALL]++;
 		} else if (ret == -ENOENT) {
-			mb->pfn[slot] = 0;
+			mv_tballoon_forget(tb, t);
 			mb->held--;
 			mb->count[MK_ENOENT_ALL]++;
 		}
 	}
 	/* A ring: the last MK_LOG_MAX calls. */
-	mb->log[mb->nlog % MK_LOG_MAX].src = src;
-	mb->log[mb->nlog % MK_LOG_MAX].dst = dst;
+	mb->log[mb->nlog % MK_LOG_MAX].src = page_to_pfn(page);
+	mb->log[mb->nlog % MK_LOG_MAX].dst = page_to_pfn(newpage);
 	mb->log[mb->nlog % MK_LOG_MAX].ret = ret;
 	mb->nlog++;
-	spin_unlock_irqrestore(&mb->lock, flags);
-	if (!ret)
-		mv_balloon_migrated(b, newpage, page);
 	return ret;
 }
 
@@ -182,7 +168,7 @@ unsigned int mk_balloon_deflate(struct mk_balloon *mb, struct list_head *out)
 		spin_unlock_irqrestore(&mb->lock, flags);
 		if (!want)
 			break;
-		if (!balloon_page_list_dequeue(&mb->b, &pages, want)) {
+		if (!balloon_page_list_dequeue(&mb->tb.b, &pages, want)) {
 			usleep_range(500, 1000);
 			continue;
 		}
@@ -190,7 +176,7 @@ unsigned int mk_balloon_deflate(struct mk_balloon *mb, struct list_head *out)
 		list_for_each_entry_safe(page, tmp, &pages, lru) {
 			slot = __mk_slot(mb, page_to_pfn(page));
 			if (slot >= 0)
-				mb->pfn[slot] = 0;
+				mv_tballoon_forget(&mb->tb, &mb->page[slot]);
 			else
 				mb->foreign++;
 			mb->held--;
@@ -221,9 +207,9 @@ static void mk_balloon_release(void *data)
 	mk_balloon_deflate(mb, &pages);
 	mk_put_list(&pages);
 	/* Our records, then the core's list under its own lock: both empty. */
-	listed = balloon_page_list_dequeue(&mb->b, &pages, 1);
+	listed = balloon_page_list_dequeue(&mb->tb.b, &pages, 1);
 	mk_put_list(&pages);
-	if (mk_balloon_held(mb) || listed || READ_ONCE(mb->b.isolated_pages)) {
+	if (mk_balloon_held(mb) || listed || READ_ONCE(mb->tb.b.isolated_pages)) {
 		/* A migration still holds one of our pages: leak mb, not UAF. */
 		pr_warn("balloon %p keeps %u pages, leaked\n",
 			mb, mb->held);
@@ -238,8 +224,7 @@ struct mk_balloon *mk_balloon_create(struct kunit *test)
 
 	mb = kzalloc_obj(*mb, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, mb);
-	balloon_devinfo_init(&mb->b);
-	mb->b.migratepage = mk_migratepage;
+	mv_tballoon_init(&mb->tb, &mb->lock, mb->hash, MK_HASH_BITS, mk_answer);
 	mb->test = test;
 	mb->task = current;
 	spin_lock_init(&mb->lock);
@@ -267,10 +252,10 @@ void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
 			free_contig_range(base + i, 1);
 			continue;
 		}
-		mb->pfn[mb->nslots++] = base + i;
+		mv_tballoon_track(&mb->tb, &mb->page[mb->nslots++], base + i);
 		mb->held++;
 		spin_unlock_irqrestore(&mb->lock, flags);
-		balloon_page_enqueue(&mb->b, pfn_to_page(base + i));
+		balloon_page_enqueue(&mb->tb.b, pfn_to_page(base + i));
 		placed++;
 	}
 	KUNIT_ASSERT_EQ_MSG(test, placed, n,
@@ -292,13 +277,13 @@ void mk_balloon_listed(struct mk_balloon *mb, struct mk_listed *l)
 	LIST_HEAD(pages);
 
 	l->n = 0;
-	balloon_page_list_dequeue(&mb->b, &pages, SIZE_MAX);
+	balloon_page_list_dequeue(&mb->tb.b, &pages, SIZE_MAX);
 	list_for_each_entry(page, &pages, lru) {
 		if (l->n < MK_BALLOON_PAGES)
 			l->pfn[l->n] = page_to_pfn(page);
 		l->n++;
 	}
-	balloon_page_list_enqueue(&mb->b, &pages);
+	balloon_page_list_enqueue(&mb->tb.b, &pages);
 }
 
 bool mk_listed_has(const struct mk_listed *l, unsigned long pfn)

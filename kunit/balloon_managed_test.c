@@ -67,7 +67,7 @@ static struct mk_balloon *mk_inflated_adjusting(struct kunit *test, int zi)
 		kunit_skip(test, "precondition: %s",
 			   MV_NO_BALLOON_ADJUST_MANAGED_REASON);
 	mb = mk_balloon_create(test);
-	mv_balloon_adjust_managed(&mb->b);
+	mv_balloon_adjust_managed(&mb->tb.b);
 	base = zi < MAX_NR_ZONES ? mk_clean_range_zone(test, N_ADJ, zi) :
 				   mk_clean_range(test, N_ADJ);
 	zone = page_zone(pfn_to_page(base));

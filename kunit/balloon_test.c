@@ -80,12 +80,12 @@ static void balloon_inflate_enqueues_every_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mk_vm_event(test, BALLOON_INFLATE) - ev, N);
 	mk_balloon_listed(mb, &l);
 	KUNIT_EXPECT_EQ(test, l.n, N);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 	for (i = 0; i < N; i++) {
 		page = pfn_to_page(mk_balloon_slot_pfn(mb, i));
 		if (!mk_listed_has(&l, page_to_pfn(page)) ||
 		    !PageOffline(page) || !mv_page_has_movable_ops(page) ||
-		    mv_balloon_page_dev(page) != (unsigned long)&mb->b)
+		    mv_balloon_page_dev(page) != (unsigned long)&mb->tb.b)
 			bad++;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0,
@@ -166,7 +166,7 @@ static void balloon_list_consistent_after_migration(struct kunit *test)
 	/* The core's list, read under its lock; ours is the slot table. */
 	mk_balloon_listed(mb, &l);
 	KUNIT_EXPECT_EQ(test, l.n, N);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 	for (i = 0; i < N; i++)
 		missing += !mk_listed_has(&l, mk_balloon_slot_pfn(mb, i));
 	for (i = 0; i < N / 2; i++)
@@ -175,7 +175,7 @@ static void balloon_list_consistent_after_migration(struct kunit *test)
 		page = pfn_to_page(l.pfn[i]);
 		if (mk_balloon_slot(mb, l.pfn[i]) < 0 ||
 		    !PageOffline(page) || !mv_page_has_movable_ops(page) ||
-		    mv_balloon_page_dev(page) != (unsigned long)&mb->b)
+		    mv_balloon_page_dev(page) != (unsigned long)&mb->tb.b)
 			wrong++;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, missing, 0, "tracked pages not on the list");
@@ -216,7 +216,7 @@ static void balloon_deflate_returns_every_page(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, still_owned, 0, "deflated pages still point at the device");
 	KUNIT_EXPECT_EQ(test, mk_balloon_held(mb), 0);
 	KUNIT_EXPECT_EQ(test, mk_balloon_list_len(mb), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 }
 
 #define N_ENOENT	4
@@ -264,7 +264,7 @@ static void balloon_enoent_deflates_during_migration(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l.n, mk_balloon_held(mb));
 	KUNIT_EXPECT_EQ(test, mk_balloon_held(mb),
 			N - (mk_balloon_count(mb, MK_ENOENT_ALL) - enoent0));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 
 	/* What is left deflates completely: no page lost, none extra. */
 	mk_balloon_answer(mb, 0);
@@ -326,7 +326,7 @@ static void balloon_eagain_puts_page_back(struct kunit *test)
 	mk_balloon_listed(mb, &l);
 	KUNIT_EXPECT_TRUE(test, mk_listed_has(&l, pfn));
 	KUNIT_EXPECT_EQ(test, l.n, N);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 	KUNIT_EXPECT_TRUE(test, mv_page_has_movable_ops(page));
 	KUNIT_EXPECT_FALSE(test, mv_page_ops_isolated(page));
 
@@ -365,7 +365,7 @@ static void balloon_locked_page_stays_put(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mk_balloon_calls(mb), 0);
 	KUNIT_EXPECT_TRUE(test, PageLocked(page));
 	KUNIT_EXPECT_EQ(test, mk_balloon_slot_pfn(mb, 0), pfn);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 	KUNIT_EXPECT_TRUE(test, mv_page_has_movable_ops(page));
 	KUNIT_EXPECT_FALSE(test, mv_page_ops_isolated(page));
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);

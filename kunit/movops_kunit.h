@@ -46,15 +46,19 @@ enum mk_count {
 	MK_NR_COUNTS
 };
 
+#define MK_HASH_BITS		5
+
 struct mk_balloon {
-	struct balloon_dev_info b;	/* first: handed to the balloon core */
+	struct mv_tballoon tb;		/* the device (tb.b), lib/balloon.c */
 	struct kunit *test;
 	struct task_struct *task;	/* the test's own task */
 	spinlock_t lock;		/* protects everything below */
 	int answer;
 	unsigned int held;		/* pages in the balloon (list + isolated) */
 	unsigned int nslots;
-	unsigned long pfn[MK_BALLOON_PAGES];	/* slot -> current PFN, 0 = gone */
+	/* slot -> current PFN (page[slot].pfn), 0 = gone; in hash if not */
+	struct mv_tpage page[MK_BALLOON_PAGES];
+	struct hlist_head hash[1 << MK_HASH_BITS];
 	unsigned int calls;		/* every callback, any task */
 	unsigned int count[MK_NR_COUNTS];
 	unsigned int foreign;		/* callbacks for pages we never enqueued */

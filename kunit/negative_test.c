@@ -141,7 +141,7 @@ static void negative_unmovable_page_stays(struct kunit *test)
 			p->victim == MK_V_OFFLINE || deflated_typed);
 	KUNIT_EXPECT_EQ(test, mk_balloon_list_len(mb), mk_balloon_held(mb));
 	KUNIT_EXPECT_EQ(test, mk_balloon_held(mb), MK_NEG_PAGES - 1);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->b.isolated_pages), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(mb->tb.b.isolated_pages), 0);
 
 	/*
 	 * Positive control, the victim still held: a balloon page of the same

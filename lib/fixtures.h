@@ -8,7 +8,10 @@
 #define _MOVOPS_FIXTURES_H
 
 #include <linux/gfp_types.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
+
+#include "movops_compat.h"
 
 /* pfn.c: pageblocks, and taking one PFN. */
 
@@ -38,5 +41,41 @@ bool mv_sorted_has(const unsigned long *set, unsigned int n,
 #define MV_PATTERN_MIN	8
 void mv_pattern_fill(u8 *p, u32 id, u32 size);
 bool mv_pattern_ok(const u8 *got, u32 id, u32 size, u8 *want);
+
+/*
+ * balloon.c: a balloon device that tracks its pages by PFN.  The owner
+ * embeds a struct mv_tpage in each record and answers every callback.
+ */
+struct mv_tpage {
+	struct hlist_node node;		/* in the device's hash, by pfn */
+	unsigned long pfn;		/* current PFN, 0 once gone */
+	unsigned int moves;		/* migrations the device allowed */
+};
+
+struct mv_tballoon;
+/*
+ * The owner's answer to one callback, under its lock: @e is its record of
+ * @page, NULL for a page it never enqueued (which must be refused).  0
+ * lets the page move (the record follows it to @newpage), -ENOENT deflates
+ * it (the owner forgets @e itself), anything else refuses.
+ */
+typedef int (*mv_tballoon_answer)(struct mv_tballoon *tb, struct mv_tpage *e,
+				  struct page *page, struct page *newpage);
+
+struct mv_tballoon {
+	struct balloon_dev_info b;	/* handed to the balloon core */
+	spinlock_t *lock;		/* the owner's: hash and records */
+	struct hlist_head *hash;
+	unsigned int hash_bits;
+	mv_tballoon_answer answer;
+};
+
+void mv_tballoon_init(struct mv_tballoon *tb, spinlock_t *lock,
+		      struct hlist_head *hash, unsigned int bits,
+		      mv_tballoon_answer answer);
+struct mv_tpage *mv_tballoon_lookup(struct mv_tballoon *tb, unsigned long pfn);
+void mv_tballoon_track(struct mv_tballoon *tb, struct mv_tpage *e,
+		       unsigned long pfn);
+void mv_tballoon_forget(struct mv_tballoon *tb, struct mv_tpage *e);
 
 #endif /* _MOVOPS_FIXTURES_H */

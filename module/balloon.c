@@ -26,12 +26,9 @@ DEFINE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
 /* Caller holds mv.track_lock. */
 struct mv_bpage *mv_bpage_lookup(unsigned long pfn)
 {
-	struct mv_bpage *e;
+	struct mv_tpage *t = mv_tballoon_lookup(&mv.bdev, pfn);
 
-	hash_for_each_possible(mv_bhash, e, node, pfn)
-		if (e->pfn == pfn)
-			return e;
-	return NULL;
+	return t ? container_of(t, struct mv_bpage, t) : NULL;
 }
 
 unsigned long mv_bpage_pfn(struct mv_bpage *e, unsigned int *moves)
@@ -39,61 +36,44 @@ unsigned long mv_bpage_pfn(struct mv_bpage *e, unsigned int *moves)
 	unsigned long pfn;
 
 	spin_lock(&mv.track_lock);
-	pfn = e->pfn;
+	pfn = e->t.pfn;
 	if (moves)
-		*moves = e->moves;
+		*moves = e->t.moves;
 	spin_unlock(&mv.track_lock);
 	return pfn;
 }
 
 /*
- * The driver callback, called by balloon_page_migrate() for an isolated
- * page of one of our devices.  It must not sleep on mv.lock: the thread
- * that holds it may be the one migrating (alloc_contig_range, compaction
- * from an allocation).
+ * Our answer to the driver callback (lib/balloon.c), under mv.track_lock,
+ * for a page of either of our devices (they share mv_bhash): refuse a page
+ * we do not know, and every page while balloon_fail is injected.
  */
-static int mv_migratepage(struct balloon_dev_info *dev, struct page *newpage,
-			  struct page *page, enum migrate_mode mode)
+static int mv_answer(struct mv_tballoon *tb, struct mv_tpage *t,
+		     struct page *page, struct page *newpage)
 {
-	unsigned long pfn = page_to_pfn(page);
-	struct mv_bpage *e;
-
 	mv_inc(MV_C_balloon_callback_calls);
 	if (!PageOffline(page) || !mv_page_has_movable_ops(page))
 		mv_inc(MV_C_balloon_callback_bad_src);
-
-	spin_lock(&mv.track_lock);
-	e = mv_bpage_lookup(pfn);
-	if (!e) {
-		spin_unlock(&mv.track_lock);
+	if (!t) {
 		mv_inc(MV_C_balloon_callback_foreign);
 		return -EAGAIN;
 	}
 	if (READ_ONCE(mv.inject) == MV_INJECT_BALLOON_FAIL) {
-		spin_unlock(&mv.track_lock);
 		mv_inc(MV_C_balloon_callback_refused);
 		return -EAGAIN;
 	}
-	hash_del(&e->node);
-	e->pfn = page_to_pfn(newpage);
-	e->moves++;
-	hash_add(mv_bhash, &e->node, e->pfn);
-	spin_unlock(&mv.track_lock);
-	mv_balloon_migrated(dev, newpage, page);
 	return 0;
 }
 
 /* Caller holds mv.lock.  Must run before the page becomes movable. */
-int mv_balloon_track(struct page *page, struct balloon_dev_info *dev,
-		     bool ctl, struct mv_bpage *e)
+int mv_balloon_track(struct page *page, bool ctl, struct mv_bpage *e)
 {
-	e->pfn = page_to_pfn(page);
-	e->snap_pfn = e->pfn;
-	e->moves = 0;
+	e->snap_pfn = page_to_pfn(page);
+	e->t.moves = 0;
 	e->snap_moves = 0;
 	e->ctl = ctl;
 	spin_lock(&mv.track_lock);
-	hash_add(mv_bhash, &e->node, e->pfn);
+	mv_tballoon_track(ctl ? &mv.ctl_bdev : &mv.bdev, &e->t, e->snap_pfn);
 	if (!ctl) {
 		e->idx = mv.bheld;
 		mv.bpages[mv.bheld++] = e;
@@ -110,7 +90,7 @@ void mv_balloon_untrack(struct mv_bpage *e)
 	struct mv_bpage *last;
 
 	spin_lock(&mv.track_lock);
-	hash_del(&e->node);
+	mv_tballoon_forget(&mv.bdev, &e->t);
 	if (!e->ctl) {
 		last = mv.bpages[--mv.bheld];
 		mv.bpages[e->idx] = last;
@@ -123,7 +103,7 @@ void mv_balloon_untrack(struct mv_bpage *e)
 }
 
 /* Pages of @dev by our records: listed or isolated for a migration. */
-static unsigned int mv_dev_held(struct balloon_dev_info *dev)
+static unsigned int mv_dev_held(struct mv_tballoon *dev)
 {
 	unsigned int n;
 
@@ -151,8 +131,8 @@ static void mv_enqueue_list(struct list_head *pages, struct mv_bpage **ents)
 
 	list_for_each_entry_safe(page, tmp, pages, lru) {
 		list_del(&page->lru);
-		mv_balloon_track(page, &mv.bdev, false, ents[i++]);
-		balloon_page_enqueue(&mv.bdev, page);
+		mv_balloon_track(page, false, ents[i++]);
+		balloon_page_enqueue(&mv.bdev.b, page);
 	}
 }
 
@@ -275,7 +255,7 @@ int mv_inflate_contig(unsigned int n)
  * our records say it holds none, or every held page stayed isolated for
  * the whole wait.
  */
-static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
+static struct page *mv_dequeue_one(struct mv_tballoon *dev)
 {
 	unsigned int tries;
 	LIST_HEAD(pages);
@@ -285,7 +265,7 @@ static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
 			mv_inc(MV_C_balloon_errors);
 			return NULL;
 		}
-		if (balloon_page_list_dequeue(dev, &pages, 1))
+		if (balloon_page_list_dequeue(&dev->b, &pages, 1))
 			return list_first_entry(&pages, struct page, lru);
 		mv_inc(MV_C_balloon_dequeue_retries);
 		usleep_range(200, 1000);
@@ -294,7 +274,7 @@ static struct page *mv_dequeue_one(struct balloon_dev_info *dev)
 }
 
 /* Dequeue one page from @dev, untrack and free it. */
-int mv_release_one(struct balloon_dev_info *dev)
+int mv_release_one(struct mv_tballoon *dev)
 {
 	struct mv_bpage *e;
 	struct page *page;
@@ -336,10 +316,10 @@ int mv_deflate(unsigned int n)
 
 int mv_balloon_init(void)
 {
-	balloon_devinfo_init(&mv.bdev);
-	balloon_devinfo_init(&mv.ctl_bdev);
-	mv.bdev.migratepage = mv_migratepage;
-	mv.ctl_bdev.migratepage = mv_migratepage;
+	mv_tballoon_init(&mv.bdev, &mv.track_lock, mv_bhash, MV_BHASH_BITS,
+			 mv_answer);
+	mv_tballoon_init(&mv.ctl_bdev, &mv.track_lock, mv_bhash, MV_BHASH_BITS,
+			 mv_answer);
 	mv.bpages = kvcalloc(mv.bcap, sizeof(*mv.bpages), GFP_KERNEL);
 	return mv.bpages ? 0 : -ENOMEM;
 }
@@ -443,14 +423,14 @@ static int mv_ctl_release(void)
 void mv_balloon_exit(struct mv_left *left)
 {
 	if (mv.bpages)
-		mv_balloon_unload_drain(&mv.bdev, "balloon", mv_bdev_held,
+		mv_balloon_unload_drain(&mv.bdev.b, "balloon", mv_bdev_held,
 					mv_bdev_release);
-	mv_balloon_unload_drain(&mv.ctl_bdev, "control balloon", mv_ctl_held,
+	mv_balloon_unload_drain(&mv.ctl_bdev.b, "control balloon", mv_ctl_held,
 				mv_ctl_release);
 	left->balloon = mv_bdev_held();
 	left->control = mv_ctl_held();
-	left->isolated = READ_ONCE(mv.bdev.isolated_pages) +
-			 READ_ONCE(mv.ctl_bdev.isolated_pages);
+	left->isolated = READ_ONCE(mv.bdev.b.isolated_pages) +
+			 READ_ONCE(mv.ctl_bdev.b.isolated_pages);
 	kvfree(mv.bpages);
 	mv.bpages = NULL;
 }

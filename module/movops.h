@@ -21,12 +21,13 @@ enum mv_inject {
 	MV_INJECT_ZS_CORRUPT,
 };
 
-/* A balloon page we own, found by PFN from the migratepage callback. */
+/*
+ * A balloon page we own, found by PFN from the migratepage callback: t.pfn
+ * is its current PFN, t.moves its migrations (lib/balloon.c updates both).
+ */
 struct mv_bpage {
-	struct hlist_node node;		/* mv_bhash, keyed by pfn */
-	unsigned long pfn;		/* current PFN, updated by the callback */
+	struct mv_tpage t;		/* in mv_bhash, keyed by t.pfn */
 	unsigned long snap_pfn;		/* PFN at the last snapshot */
-	unsigned int moves;		/* callback successes for this page */
 	unsigned int snap_moves;
 	unsigned int idx;		/* slot in mv.bpages[] */
 	bool ctl;			/* control page of the nonmovable test */
@@ -45,10 +46,11 @@ struct mv_zobj {
 
 struct mv_state {
 	struct mutex lock;		/* all state below except the hash */
-	spinlock_t track_lock;		/* mv_bhash and mv_bpage.pfn/moves */
+	spinlock_t track_lock;		/* mv_bhash and each mv_bpage.t */
 
-	struct balloon_dev_info bdev;	/* the balloon under test */
-	struct balloon_dev_info ctl_bdev;	/* nonmovable test's control */
+	struct mv_tballoon bdev;	/* the balloon under test */
+	struct mv_tballoon ctl_bdev;	/* nonmovable test's control; both */
+					/* keep their pages in mv_bhash */
 	struct mv_bpage **bpages;	/* held balloon pages, dense */
 	unsigned int bheld;
 	unsigned int ctl_held;		/* pages of ctl_bdev (track_lock) */
@@ -156,10 +158,9 @@ void mv_balloon_exit(struct mv_left *left);
 int mv_inflate(unsigned int n);
 int mv_inflate_contig(unsigned int n);
 int mv_deflate(unsigned int n);
-int mv_release_one(struct balloon_dev_info *dev);
+int mv_release_one(struct mv_tballoon *dev);
 struct mv_bpage *mv_bpage_lookup(unsigned long pfn);
-int mv_balloon_track(struct page *page, struct balloon_dev_info *dev,
-		     bool ctl, struct mv_bpage *e);
+int mv_balloon_track(struct page *page, bool ctl, struct mv_bpage *e);
 void mv_balloon_untrack(struct mv_bpage *e);
 unsigned long mv_bpage_pfn(struct mv_bpage *e, unsigned int *moves);
 void mv_balloon_unload_drain(struct balloon_dev_info *dev, const char *name,

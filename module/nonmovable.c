@@ -96,8 +96,8 @@ int mv_migrate_nonmovable(void)
 
 	__folio_set_offline(page_folio(off));
 	WRITE_ONCE(mv.nonmovable_pfn, pfn);
-	mv_balloon_track(ctl, &mv.ctl_bdev, true, e);
-	balloon_page_enqueue(&mv.ctl_bdev, ctl);
+	mv_balloon_track(ctl, true, e);
+	balloon_page_enqueue(&mv.ctl_bdev.b, ctl);
 
 	mv_expect_movable_ops(off, false);
 	mv_expect_movable_ops(ctl, true);

@@ -30,8 +30,8 @@ static bool mv_page_is_ours(struct page *page, enum mv_table table)
 		return page_to_pfn(page) == READ_ONCE(mv.zs_target_pfn);
 	dev = mv_balloon_page_dev(page);
 	return PageOffline(page) &&
-	       (dev == (unsigned long)&mv.bdev ||
-		dev == (unsigned long)&mv.ctl_bdev);
+	       (dev == (unsigned long)&mv.bdev.b ||
+		dev == (unsigned long)&mv.ctl_bdev.b);
 }
 
 static int mv_probe_pre(struct kprobe *kp, struct pt_regs *regs)

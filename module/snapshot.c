@@ -14,8 +14,8 @@ void mv_snapshot(void)
 	spin_lock(&mv.track_lock);
 	for (i = 0; i < mv.bheld; i++) {
 		e = mv.bpages[i];
-		e->snap_pfn = e->pfn;
-		e->snap_moves = e->moves;
+		e->snap_pfn = e->t.pfn;
+		e->snap_moves = e->t.moves;
 	}
 	spin_unlock(&mv.track_lock);
 	mv_zs_refresh_pfns(false);
@@ -37,7 +37,7 @@ unsigned long mv_moved_since_snapshot_balloon(void)
 	spin_lock(&mv.track_lock);
 	for (i = 0; i < mv.bheld; i++) {
 		e = mv.bpages[i];
-		if (e->moves != e->snap_moves || e->pfn != e->snap_pfn)
+		if (e->t.moves != e->snap_moves || e->t.pfn != e->snap_pfn)
 			n++;
 	}
 	spin_unlock(&mv.track_lock);

@@ -45,7 +45,7 @@ static int mv_counters_show(struct seq_file *m, void *v)
 		mv_put(m, mv_counter_names[i], mv_read(i));
 	mv_put(m, "balloon_held", mv.bheld);
 	mv_put(m, "balloon_cap", mv.bcap);
-	mv_put(m, "balloon_isolated", READ_ONCE(mv.bdev.isolated_pages));
+	mv_put(m, "balloon_isolated", READ_ONCE(mv.bdev.b.isolated_pages));
 	mv_put(m, "zs_objects", mv.zheld);
 	mv_put(m, "zs_cap", mv.zcap);
 	mv_put(m, "zs_pages", mv_zs_pool_pages());
@@ -94,7 +94,7 @@ static int mv_blocks_show(struct seq_file *m, void *v)
 	}
 	spin_lock(&mv.track_lock);
 	for (i = 0; i < mv.bheld; i++)
-		ids[n++] = mv.bpages[i]->pfn / per_block;
+		ids[n++] = mv.bpages[i]->t.pfn / per_block;
 	spin_unlock(&mv.track_lock);
 	mv_zs_refresh_pfns(false);
 	for (i = 0; i < mv.zheld; i++)

@@ -245,7 +245,7 @@ static int ms_show(struct seq_file *m, void *v)
 		   ms.t_start ? div_u64(end - ms.t_start, NSEC_PER_MSEC) : 0);
 	seq_printf(m, "threads %u\n", ms.nthreads);
 	seq_printf(m, "balloon_held %u\n", ms_held());
-	seq_printf(m, "balloon_isolated %lu\n", READ_ONCE(ms.bdev.isolated_pages));
+	seq_printf(m, "balloon_isolated %lu\n", READ_ONCE(ms.bdev.b.isolated_pages));
 	seq_printf(m, "enoent_pending %d\n", atomic_read(&ms.enoent_req));
 	seq_printf(m, "enoent_supported %d\n", MV_HAVE_BALLOON_ENOENT);
 	seq_printf(m, "zs_objects %u\n", ms.zn);
@@ -307,10 +307,10 @@ void mv_stress_exit(struct mv_left *left)
 		mutex_lock(&ms.ctl);
 		ms_stop_threads();
 		ms_drain();
-		mv_balloon_unload_drain(&ms.bdev, "stress balloon", ms_held,
+		mv_balloon_unload_drain(&ms.bdev.b, "stress balloon", ms_held,
 					ms_release_one);
 		left->stress = ms_held();
-		left->isolated += READ_ONCE(ms.bdev.isolated_pages);
+		left->isolated += READ_ONCE(ms.bdev.b.isolated_pages);
 		pr_info("stress unload: drained balloon %ld zs %ld, stuck %ld, untracked %ld, verify_fail %ld, pool pages %lu\n",
 			atomic_long_read(&ms_c[MS_drained_balloon]),
 			atomic_long_read(&ms_c[MS_drained_zs]),

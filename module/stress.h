@@ -29,8 +29,7 @@ enum ms_counter {
 
 /* A balloon page of the stress device, found by PFN from the callback. */
 struct ms_bpage {
-	struct hlist_node node;
-	unsigned long pfn;
+	struct mv_tpage t;		/* t.pfn: its current PFN */
 	unsigned int idx;		/* slot in ms.pages[] */
 };
 
@@ -49,7 +48,7 @@ struct ms_state {
 	unsigned int bwant, zwant;	/* targets of this run */
 
 	spinlock_t lock;		/* hash, pages[], n */
-	struct balloon_dev_info bdev;
+	struct mv_tballoon bdev;
 	struct ms_bpage **pages;	/* bwant of them, from "start" */
 	unsigned int n;
 	atomic_t enoent_req;		/* deflates owed by the next migrations */

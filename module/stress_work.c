@@ -52,12 +52,9 @@ static DEFINE_HASHTABLE(ms_hash, MS_HASH_BITS);
 /* Caller holds ms.lock. */
 static struct ms_bpage *ms_lookup(unsigned long pfn)
 {
-	struct ms_bpage *e;
+	struct mv_tpage *t = mv_tballoon_lookup(&ms.bdev, pfn);
 
-	hash_for_each_possible(ms_hash, e, node, pfn)
-		if (e->pfn == pfn)
-			return e;
-	return NULL;
+	return t ? container_of(t, struct ms_bpage, t) : NULL;
 }
 
 /* Caller holds ms.lock. */
@@ -65,43 +62,36 @@ static void ms_untrack(struct ms_bpage *e)
 {
 	struct ms_bpage *last = ms.pages[--ms.n];
 
-	hash_del(&e->node);
+	mv_tballoon_forget(&ms.bdev, &e->t);
 	ms.pages[e->idx] = last;
 	last->idx = e->idx;
 	ms.pages[ms.n] = NULL;
 }
 
 /*
- * The driver callback.  A pending deflate request is served here, the way
- * vmw_balloon deflates a page the host wants back while it is isolated:
- * -ENOENT, and the balloon core frees the page.
+ * Our answer to the driver callback (lib/balloon.c), under ms.lock.  A
+ * pending deflate request is served here, the way vmw_balloon deflates a
+ * page the host wants back while it is isolated: -ENOENT, and the balloon
+ * core frees the page.
  */
-static int ms_migratepage(struct balloon_dev_info *dev, struct page *newpage,
-			  struct page *page, enum migrate_mode mode)
+static int ms_answer(struct mv_tballoon *tb, struct mv_tpage *t,
+		     struct page *page, struct page *newpage)
 {
 	struct ms_bpage *e;
 
 	ms_inc(MS_balloon_callback_calls);
-	spin_lock(&ms.lock);
-	e = ms_lookup(page_to_pfn(page));
-	if (!e) {
-		spin_unlock(&ms.lock);
+	if (!t) {
 		ms_inc(MS_balloon_callback_foreign);
 		return -EAGAIN;
 	}
+	e = container_of(t, struct ms_bpage, t);
 	if (MV_HAVE_BALLOON_ENOENT && atomic_dec_if_positive(&ms.enoent_req) >= 0) {
 		ms_untrack(e);
-		spin_unlock(&ms.lock);
 		kfree(e);
 		ms_inc(MS_balloon_enoent);
 		return -ENOENT;
 	}
-	hash_del(&e->node);
-	e->pfn = page_to_pfn(newpage);
-	hash_add(ms_hash, &e->node, e->pfn);
-	spin_unlock(&ms.lock);
 	ms_inc(MS_balloon_callback_migrated);
-	mv_balloon_migrated(dev, newpage, page);
 	return 0;
 }
 
@@ -117,14 +107,13 @@ static int ms_inflate_one(void)
 		ms_inc(MS_balloon_alloc_fail);
 		return -ENOMEM;
 	}
-	e->pfn = page_to_pfn(page);
 	/* Tracked before it is enqueued: it can migrate at once. */
 	spin_lock(&ms.lock);
 	e->idx = ms.n;
 	ms.pages[ms.n++] = e;
-	hash_add(ms_hash, &e->node, e->pfn);
+	mv_tballoon_track(&ms.bdev, &e->t, page_to_pfn(page));
 	spin_unlock(&ms.lock);
-	balloon_page_enqueue(&ms.bdev, page);
+	balloon_page_enqueue(&ms.bdev.b, page);
 	ms_inc(MS_balloon_inflated);
 	return 0;
 }
@@ -140,7 +129,7 @@ int ms_deflate_one(void)
 	struct page *page;
 	LIST_HEAD(pages);
 
-	if (!balloon_page_list_dequeue(&ms.bdev, &pages, 1)) {
+	if (!balloon_page_list_dequeue(&ms.bdev.b, &pages, 1)) {
 		ms_inc(MS_balloon_dequeue_empty);
 		return -EAGAIN;
 	}
@@ -327,7 +316,7 @@ static unsigned long ms_pick_balloon(void)
 
 	spin_lock(&ms.lock);
 	if (ms.n)
-		pfn = ms.pages[get_random_u32_below(ms.n)]->pfn;
+		pfn = ms.pages[get_random_u32_below(ms.n)]->t.pfn;
 	spin_unlock(&ms.lock);
 	return pfn;
 }
@@ -388,6 +377,5 @@ int ms_migrate_fn(void *arg)
 
 void ms_balloon_init(void)
 {
-	balloon_devinfo_init(&ms.bdev);
-	ms.bdev.migratepage = ms_migratepage;
+	mv_tballoon_init(&ms.bdev, &ms.lock, ms_hash, MS_HASH_BITS, ms_answer);
 }

@@ -6,7 +6,7 @@
 # progress line's estimate until this machine has finished a build of its
 # own, whose count it then uses). A KSRC tree is never looked up here: its
 # version and config fragment come from the tree (kconfig_fragment).
-# Differences inside the kernel C code live in module/movops_compat.h.
+# Differences inside the kernel C code live in lib/movops_compat.h.
 
 if [ -z "${KSRC:-}" ] && [ -z "${DEBIAN:-}" ]; then
 	case "${KVER:-7.3}" in
