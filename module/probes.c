@@ -52,23 +52,20 @@ static int mv_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-#define MV_PROBE(sym, tbl, argn, name)					\
+/* The callbacks of lib/kprobe_list.h, each counted as probe_<name>. */
+#define MV_KPROBE(sym, tbl, argn, name)					\
 	{								\
 		.kp = { .symbol_name = #sym, .pre_handler = mv_probe_pre }, \
-		.table = tbl, .arg = argn,				\
+		.table = MV_T_##tbl, .arg = argn,			\
 		.ours = MV_C_probe_##name,				\
 		.all = MV_C_probe_all_##name,				\
 	}
 
-/* migrate_page(dst, src, mode): the source page is the second argument. */
 static struct mv_probe mv_probes[] = {
-	MV_PROBE(balloon_page_isolate, MV_T_BALLOON, 0, balloon_isolate),
-	MV_PROBE(balloon_page_migrate, MV_T_BALLOON, 1, balloon_migrate),
-	MV_PROBE(balloon_page_putback, MV_T_BALLOON, 0, balloon_putback),
-	MV_PROBE(zs_page_isolate, MV_T_ZS, 0, zs_isolate),
-	MV_PROBE(zs_page_migrate, MV_T_ZS, 1, zs_migrate),
-	MV_PROBE(zs_page_putback, MV_T_ZS, 0, zs_putback),
+#include "kprobe_list.h"
 };
+
+#undef MV_KPROBE
 
 static unsigned int mv_nr_registered;
 
