@@ -9,7 +9,11 @@
 #   variant.sh seed VDIR       copy the pristine tree and build (once)
 #   variant.sh apply VDIR PATCH...
 #                              make VDIR's tree the pristine one plus exactly
-#                              these patches (undoing what it had before)
+#                              these patches (undoing what it had before); a
+#                              patch's "Rebuild: FILE.c..." line names every
+#                              user of what it changes in a header: only those
+#                              are recompiled (the header keeps its pristine
+#                              time), not every file that includes it
 #   variant.sh obj VDIR|VDIR/obj
 #                              the build path make must be given inside the
 #                              namespace (the pristine one: never VDIR/obj,
@@ -108,7 +112,11 @@ apply)
 	# the pristine times, which is quicker than recompiling their users twice.
 	old=$(cat "$vdir/touched" 2>/dev/null || true)
 	if [ -n "$old" ]; then
-		if echo "$old" | grep -qv '\.c$'; then
+		copied=
+		# A header patched with a Rebuild: line comes back with its
+		# pristine time and the users it named (in touched too) with a new
+		# one: they alone are recompiled.
+		if echo "$old" | grep -qv '\.c$' && [ ! -s "$vdir/rebuild" ]; then
 			echo "movops: variant: a header was patched; copying the pristine build again" >&2
 			(
 				flock 9
@@ -117,11 +125,11 @@ apply)
 			) 9> "$OBJ.lock"
 			rm -f "$vdir/obj.tmp/.movops-built"
 			rm -rf "$vdir/obj" && mv "$vdir/obj.tmp" "$vdir/obj"
-			keep=-p
-		else
-			keep=
+			copied=1
 		fi
 		echo "$old" | while read -r f; do
+			keep=
+			case $f in *.c) [ -z "$copied" ] || keep=-p ;; *) keep=-p ;; esac
 			if [ -e "$SRC/$f" ]; then
 				cp $keep "$SRC/$f" "$vdir/src/$f.movops-tmp"
 				mv "$vdir/src/$f.movops-tmp" "$vdir/src/$f"
@@ -132,12 +140,16 @@ apply)
 	fi
 	: > "$vdir/applied"
 	: > "$vdir/touched"
+	: > "$vdir/rebuild"
 	[ -n "$want" ] || exit 0
 	# shellcheck disable=SC2086 # one file a line, no spaces in our paths
 	new=$(touched $list)
-	printf '%s\n' "$new" > "$vdir/touched"
-	# Unlink every file to be patched from the pristine tree first.
-	echo "$new" | while read -r f; do
+	# shellcheck disable=SC2086
+	rebuild=$(sed -n 's/^Rebuild: *//p' $list | tr -s '[:blank:]' '\n' | grep . | LC_ALL=C sort -u || true)
+	printf '%s\n' "$new" "$rebuild" | grep . | LC_ALL=C sort -u > "$vdir/touched"
+	printf '%s\n' "$rebuild" | grep . > "$vdir/rebuild" || true
+	# Unlink every file to be patched (or rebuilt) from the pristine tree first.
+	grep . "$vdir/touched" | while read -r f; do
 		if [ -z "$f" ] || [ ! -f "$vdir/src/$f" ]; then continue; fi
 		cp -p "$vdir/src/$f" "$vdir/src/$f.movops-tmp"
 		mv "$vdir/src/$f.movops-tmp" "$vdir/src/$f"
@@ -147,6 +159,16 @@ apply)
 		patch -d "$vdir/src" -p1 -s -N --no-backup-if-mismatch -r - < "$f" ||
 			die "$f does not apply to $SRC (plus the patches before it)"
 	done
+	if [ -n "$rebuild" ]; then
+		echo "$new" | while read -r f; do
+			case $f in *.c) ;; *) [ ! -e "$SRC/$f" ] || touch -r "$SRC/$f" "$vdir/src/$f" ;; esac
+		done
+		echo "$rebuild" | while read -r f; do
+			[ -f "$vdir/src/$f" ] || die "Rebuild: $f is not in $SRC"
+			touch "$vdir/src/$f"
+		done
+		echo "movops: variant: header kept at its pristine time; recompiling $(echo "$rebuild" | tr '\n' ' ')" >&2
+	fi
 	printf '%s\n' "$want" > "$vdir/applied"
 	;;
 obj|exec)

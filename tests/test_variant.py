@@ -91,6 +91,47 @@ class Variant(unittest.TestCase):
         self.assertEqual(self.read('src/mm/h.h'), '#define H 1\n')
         self.assertEqual(self.read('var/applied'), '')
 
+    def test_rebuild_line_recompiles_only_the_named_users(self):
+        """A header patch with 'Rebuild: mm/x.c': the header keeps its
+        pristine time, x.c gets a new one (make recompiles it alone), and
+        the undo copies no build directory: the header comes back with its
+        pristine time, x.c again with a new one."""
+        self.write('src/mm/y.c', 'int y;\n')
+        self.write('p/hdr.patch', 'Mutant: hdr\nRebuild: mm/x.c\n' + TWO)
+        old = 1_000_000_000
+        for f in ('src/mm/x.c', 'src/mm/h.h', 'src/mm/y.c'):
+            os.utime(f'{self.tmp}/{f}', (old, old))
+        self.seed()
+        self.write('obj/x.o', 'pristine object\n')   # the pristine build changed
+        r = self.v('apply', self.vdir, 'p/hdr.patch')
+        self.assertIn('recompiling mm/x.c', r.stderr)
+        mt = lambda f: os.stat(f'{self.tmp}/{f}').st_mtime  # noqa: E731
+        self.assertEqual(self.read('var/src/mm/h.h'), '#define H 2\n')
+        self.assertEqual(mt('var/src/mm/h.h'), old)
+        self.assertGreater(mt('var/src/mm/x.c'), old)
+        self.assertEqual(mt('var/src/mm/y.c'), old)
+        # The pristine tree is untouched (x.c was unlinked before the touch).
+        self.assertEqual(mt('src/mm/x.c'), old)
+        self.assertEqual(self.read('src/mm/h.h'), '#define H 1\n')
+        r = self.v('apply', self.vdir, 'p/one.patch')
+        self.assertNotIn('copying the pristine build', r.stderr)
+        self.assertEqual(self.read('var/obj/x.o'), 'object\n')
+        self.assertEqual(self.read('var/src/mm/h.h'), '#define H 1\n')
+        self.assertEqual(mt('var/src/mm/h.h'), old)
+        self.assertEqual(self.read('var/src/mm/x.c'), 'int a;\nint c;\n')
+        # Without a Rebuild: line a header's undo copies the build again.
+        self.v('apply', self.vdir, 'p/two.patch')
+        r = self.v('apply', self.vdir)
+        self.assertIn('copying the pristine build', r.stderr)
+        self.assertEqual(self.read('var/obj/x.o'), 'pristine object\n')
+
+    def test_rebuild_of_a_missing_file_fails(self):
+        self.seed()
+        self.write('p/hdr.patch', 'Rebuild: mm/nope.c\n' + TWO)
+        r = self.v('apply', self.vdir, 'p/hdr.patch', check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('Rebuild: mm/nope.c is not in', r.stderr)
+
     def test_seeded_again_when_the_pristine_configuration_changes(self):
         self.write('obj/.movops-fragments', 'CONFIG_A=y\n')
         self.seed()
