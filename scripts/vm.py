@@ -44,6 +44,7 @@ class Watch:
         self.last_output = start
         self.alive = False          # heartbeat seen: userspace is up
         self.fatal = None           # (time, kind, text) of the first fatal splat
+        self.first = None           # (time, kind, text) of the first splat of any kind
         self.pending = b''
 
     def output(self, now):
@@ -58,6 +59,8 @@ class Watch:
                 self.alive = True
                 continue
             hit = splats.scan_line(raw.decode(errors='replace'))
+            if hit and self.first is None:
+                self.first = (now,) + hit
             if hit and self.fatal is None and splats.fatal(*hit):
                 self.fatal = (now,) + hit
 
@@ -487,6 +490,12 @@ def main():
         console_in.close()
         if watch.fatal:
             record['fatal_at_s'] = round(watch.fatal[0] - start, 3)
+        # The first splat of any kind (a WARNING does not end the run):
+        # how long after it the run ended is ended_at_s - splat_at_s.
+        if watch.first:
+            record['splat_at_s'] = round(watch.first[0] - start, 3)
+            record['splat'] = f'{watch.first[1]}: {watch.first[2]}'[:300]
+        record['ended_at_s'] = round(end - start, 3)
         if record['ended'] is None and watch.fatal:
             # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
             record['ended'] = f'kernel died: {watch.fatal[1]}: {watch.fatal[2]}'

@@ -61,6 +61,18 @@ class Watch(unittest.TestCase):
         w.flush(9)
         self.assertEqual(w.last_output, 5)      # nothing new: no output
 
+    def test_first_splat_of_any_kind_is_kept(self):
+        """A WARNING does not end the run, but its time is kept (vm.json
+        splat_at_s) so that a verdict's delay after it can be told."""
+        w = vm.Watch(0, 20)
+        w.feed(b'movops-alive 1\nWARNING: mm/migrate.c:160 at isolate_movable_ops_page\n', 7)
+        self.assertIsNone(w.fatal)
+        self.assertEqual(w.first[:2], (7, 'warning'))
+        self.assertIsNone(w.verdict(8))
+        w.feed(b'Kernel panic - not syncing: Fatal exception\n', 9)
+        self.assertEqual(w.first[:2], (7, 'warning'))
+        self.assertEqual(w.fatal[:2], (9, 'panic'))
+
     def test_lines_split_across_reads(self):
         w = vm.Watch(0, 20)
         w.feed(b'Kernel pa', 1)
