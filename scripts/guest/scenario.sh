@@ -259,6 +259,10 @@ mv_teardown() {
 	[ "$h" = 0 ] || mv_write deflate "$h"
 	[ "$o" = 0 ] || mv_write zs_free "$o"
 	check_eq movops_returned_all "$(mv_counter balloon_held) $(mv_counter zs_objects)" "0 0"
+	# Every page of ours came off the list, so none is isolated: the
+	# kernel's isolated_pages of our balloon device is back to 0 (a count
+	# the isolation and migration paths keep, mm/balloon.c).
+	check_eq balloon_isolated_none "$(mv_counter balloon_isolated)" 0
 	# Over the whole run, deflation included: no untracked page came out of
 	# our balloon, no dequeue found our records empty, no errno other than
 	# -EBUSY from a migration (printed with the counters, never compared).
