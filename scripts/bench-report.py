@@ -301,7 +301,7 @@ def main():
     ap.add_argument('--kver', default='')
     ap.add_argument('--min-reps', type=int, default=3)
     ap.add_argument('--baseline', help='fail if a gated ratio fell below this baseline')
-    ap.add_argument('--tolerance', type=float, default=0.30,
+    ap.add_argument('--tolerance', type=float, default=0.50,
                     help='how far (a fraction) a ratio may fall below the baseline')
     ap.add_argument('--write-baseline', help='write the gated ratios to this file')
     a = ap.parse_args()

@@ -101,6 +101,28 @@ class BenchReport(unittest.TestCase):
         self.assertIn('balloon/anon fell from 1.0000 to 0.5000 (-50.0 %, tolerance -25 %)',
                       p.stdout)
 
+    def test_median_baseline(self):
+        """The baseline of several runs is each ratio's median over them: one
+        run far out (balloon 4x slower here) does not move it."""
+        files = []
+        for ns in (100_000_000, 50_000_000, 400_000_000):
+            p, _, d = self.report(console(balloon_ns=ns))
+            self.assertEqual(p.returncode, 0, p.stdout)
+            files.append(os.path.join(d, 'bench.json'))
+        out = os.path.join(os.path.dirname(files[0]), 'base.json')
+        tool = os.path.join(os.path.dirname(REPORT), 'bench', 'median-baseline.py')
+        p = subprocess.run([sys.executable, tool, out] + files, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out) as f:
+            base = json.load(f)
+        self.assertEqual(base['ratios']['balloon/anon'], 1.0)
+        self.assertEqual([r['balloon/anon'] for r in base['runs']], [1.0, 2.0, 0.25])
+        # The gate reads it as any baseline: balloon 4x slower fails at 50 %.
+        p, _, _ = self.report(console(balloon_ns=400_000_000), '--baseline', out)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('balloon/anon fell from 1.0000 to 0.2500 (-75.0 %, tolerance -50 %)',
+                      p.stdout)
+
 
 if __name__ == '__main__':
     unittest.main()
