@@ -9,7 +9,10 @@ line and exit status agree with run_movops.sh's own KTAP (nested under the
 runner's '# ' prefix; written to --out/inner.ktap, where verdict.py judges
 the checks as for make run, known kernel failures included), and LAVA was
 told exactly the KTAP's results: same names, same statuses, in order, one
-each. For --expect skip
+each; and every request to the host ('# movops-host: ...', served by
+vm.py over QMP) came on the port straight from the runner, not through its
+stdout: there kselftest's tap_prefix (busybox sed, 4096-byte blocks) holds
+it until long after the runner waited for the balloon. For --expect skip
 (a kernel without CONFIG_BALLOON_MIGRATION): the result line is
 'ok ... # SKIP', the reason names BALLOON_MIGRATION, LAVA got one 'movops
 skip'. Exit 0 when all hold; writes --out/kselftest.json.
@@ -28,14 +31,23 @@ ENTRY = 'selftests: movops: run_movops.sh'
 _OUTER = re.compile(r'^(not ok|ok) \d+ ' + re.escape(ENTRY) + r'\s*(?:#\s*(.*))?$')
 _LAVA = 'lava-stub: '
 _EXIT = re.compile(r'^# kselftest-exit (\d+)$')
+# A request to the host (scenario-real.sh, mr_host; vm.py serves it): with
+# no prefix when the runner wrote it to the port itself, with the kselftest
+# runner's '# ' when it went through the runner's stdout.
+_HOST = re.compile(r'^((?:# )*)# movops-host: (.*?)\s*$')
 
 
 def split_run(lines):
-    """(outer result match or None, inner KTAP lines, lava records, exit)."""
-    outer, inner, lava, rc = None, [], [], None
+    """(outer result match or None, inner KTAP lines, lava records, exit,
+    host requests as (request, came through stdout))."""
+    outer, inner, lava, rc, host = None, [], [], None, []
     inside = False
     for raw in lines:
         line = raw.rstrip('\r\n').replace('\r', '')
+        m = _HOST.match(line)
+        if m:
+            host.append((m.group(2), bool(m.group(1))))
+            continue
         if line == '# ' + ENTRY:
             inside = True
             continue
@@ -52,17 +64,20 @@ def split_run(lines):
             continue
         if inside and line.startswith('#'):
             inner.append(line[2:] if line.startswith('# ') else line[1:])
-    return outer, inner, lava, rc
+    return outer, inner, lava, rc, host
 
 
 def judge(lines, expect):
     """(reasons, facts): reasons is empty when the run is as expected;
     facts['inner'] is run_movops.sh's own KTAP."""
-    outer, inner, lava, rc = split_run(lines)
-    reasons = []
-    facts = {'kselftest_exit': rc, 'lava_calls': len(lava), 'inner': inner}
+    outer, inner, lava, rc, host = split_run(lines)
+    reasons = [f'host request "{r}" went through the runner\'s stdout, where kselftest\'s '
+               'tap_prefix holds it: the runner must write it to MOVOPS_HOST_PORT'
+               for r, piped in host if piped]
+    facts = {'kselftest_exit': rc, 'lava_calls': len(lava), 'inner': inner,
+             'host_requests': [r for r, _ in host]}
     if outer is None:
-        return [f'no "{ENTRY}" result line: the kselftest runner did not finish'], facts
+        return reasons + [f'no "{ENTRY}" result line: the kselftest runner did not finish'], facts
     word, directive = outer.group(1), (outer.group(2) or '').strip()
     facts['result_line'] = outer.group(0)
     rep = ktap.parse(inner)
@@ -141,7 +156,8 @@ def main():
     print(f"movops kselftest ({args.expect} expected): {facts.get('result_line', '-')}")
     print(f"  {facts.get('ktap_results', 0)} KTAP results, {facts['lava_calls']} lava-test-case "
           f"calls ({facts.get('lava_measurements', 0)} with a measurement); "
-          f"run_kselftest.sh exit {facts['kselftest_exit']}")
+          f"run_kselftest.sh exit {facts['kselftest_exit']}; "
+          f"{len(facts['host_requests'])} host requests")
     if facts.get('skip_reason'):
         print(f"  {facts['skip_reason']}")
     for r in reasons:

@@ -5,12 +5,18 @@ line for the collection), with the stub's record after it, as
 scripts/kselftest-root.sh's guest command prints them."""
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
 import kselftest_check  # noqa: E402
+import vm  # noqa: E402
 
 ENTRY = 'selftests: movops: run_movops.sh'
 
@@ -112,6 +118,90 @@ class KselftestCheck(unittest.TestCase):
         inner = ktap()
         reasons, _ = kselftest_check.judge(stream(inner, lava_of(inner)), 'skip')
         self.assertIn(f'expected the collection skipped, got: ok 1 {ENTRY}', reasons)
+
+
+class HostRequests(unittest.TestCase):
+    """The runner writes its requests to the host (mr_host) straight to the
+    KTAP/host port; through its stdout they would sit in kselftest's
+    tap_prefix (busybox sed, 4096-byte blocks) until long after the runner
+    gave up waiting for the balloon."""
+
+    INFLATE = '# movops-host: balloon-inflate 128'
+    DEFLATE = '# movops-host: balloon-deflate'
+
+    def test_direct_requests_stay_out_of_the_ktap(self):
+        # Straight to the port, a request arrives before the runner's
+        # earlier lines that the pipe still holds: anywhere in the stream.
+        inner = ktap()
+        s = stream(inner, lava_of(inner))
+        s.insert(10, self.INFLATE)
+        s.insert(30, self.DEFLATE)
+        reasons, facts = kselftest_check.judge(s, 'pass')
+        self.assertEqual(reasons, [])
+        self.assertEqual(facts['host_requests'], ['balloon-inflate 128', 'balloon-deflate'])
+        self.assertEqual(facts['inner'], inner)
+        # and vm.py serves them as they are
+        self.assertIsNotNone(vm._REQUEST.match(self.INFLATE))
+        self.assertIsNotNone(vm._REQUEST.match(self.DEFLATE))
+
+    def test_request_through_stdout_fails(self):
+        # The old way: mr_host echoed to stdout, runner.sh prefixed it.
+        inner = ktap()
+        s = stream(inner, lava_of(inner))
+        s.insert(10, '# ' + self.INFLATE)
+        reasons, facts = kselftest_check.judge(s, 'pass')
+        self.assertEqual(len(reasons), 1)
+        self.assertIn('host request "balloon-inflate 128" went through the runner\'s stdout',
+                      reasons[0])
+        self.assertEqual(facts['inner'], inner)
+
+
+PORT_TEE = os.path.join(os.path.dirname(HERE), 'scripts', 'guest', 'port-tee.sh')
+
+
+def copy_with_request(argv):
+    """Feed ARGV (a copier: stdin to stdout and to the port $PORT) one line
+    in two writes, and while it holds the first half, write a request to
+    the port as mr_host does. What the port received."""
+    tmp = tempfile.mkdtemp()
+    try:
+        port = os.path.join(tmp, 'port')
+        os.mkfifo(port)
+        got = []
+
+        def read():
+            with open(port, 'rb') as f:
+                got.append(f.read())
+        reader = threading.Thread(target=read)
+        reader.start()
+        p = subprocess.Popen(argv + [port], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        with open(port, 'wb', buffering=0) as host:   # the reader has it open now
+            p.stdin.write(b'ok 1 first\nok 2 sec')
+            p.stdin.flush()
+            time.sleep(0.5)
+            host.write((HostRequests.INFLATE + '\n').encode())
+            p.stdin.write(b'ond\n')
+            p.stdin.close()
+            p.wait(10)
+        reader.join(10)
+        return got[0].decode().splitlines()
+    finally:
+        shutil.rmtree(tmp)
+
+
+@unittest.skipUnless(shutil.which('busybox'), 'no busybox (make setup installs busybox-static)')
+class PortTee(unittest.TestCase):
+    """scripts/guest/port-tee.sh copies whole lines: a request written
+    beside it lands between two lines, never inside one."""
+
+    def test_request_between_lines(self):
+        lines = copy_with_request(['busybox', 'sh', PORT_TEE])
+        self.assertEqual(sorted(lines), sorted(['ok 1 first', 'ok 2 second', HostRequests.INFLATE]))
+
+    def test_tee_would_split_a_line(self):
+        # The copier seen failing: tee writes what it reads, half a line.
+        lines = copy_with_request(['busybox', 'tee'])
+        self.assertIn('ok 2 sec' + HostRequests.INFLATE, lines)
 
 
 if __name__ == '__main__':

@@ -7,10 +7,14 @@
 # leaves the module holding no pages).
 #
 # The host side: a line "# movops-host: balloon-inflate N" (MiB) or
-# "# movops-host: balloon-deflate" on our stdout reaches scripts/vm.py,
-# which sets the balloon target over QMP.  Only when the kernel command
-# line carries movops.host=qmp does a host listen; elsewhere the balloon
-# checks SKIP.
+# "# movops-host: balloon-deflate" reaches scripts/vm.py, which sets the
+# balloon target over QMP.  Only when the kernel command line carries
+# movops.host=qmp does a host listen; elsewhere the balloon checks SKIP.
+# The line goes straight to the host's port, MOVOPS_HOST_PORT (the guest's
+# init exports it: the KTAP port), not to our stdout: under kselftest's
+# runner.sh our stdout is a pipe into busybox sed, which holds it in
+# 4096-byte blocks, and a request seen there late is a balloon that never
+# inflated in time.  Without that variable, stdout (the host reads it).
 #
 # Tests of the tests: MOVOPS_REAL_FAULT (or the file /tmp/movops-real-fault,
 # which a GUEST_CMD can write) lists faults, separated by spaces; for each,
@@ -68,7 +72,13 @@ mr_wait() {
 	done
 }
 
-mr_host() { echo "# movops-host: $*"; }
+mr_host() {
+	if [ -n "${MOVOPS_HOST_PORT:-}" ]; then
+		echo "# movops-host: $*" > "$MOVOPS_HOST_PORT"
+	else
+		echo "# movops-host: $*"
+	fi
+}
 # nr_balloon_pages with every CPU's pending delta folded in: /proc/vmstat
 # alone can lag by a per-CPU threshold (8 pages were seen).  Kernels
 # without that counter (6.12) get the census's balloon count before
