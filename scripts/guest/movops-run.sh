@@ -26,25 +26,28 @@ ktap_diag() { echo "# $*"; }
 LAVA=$(command -v lava-test-case 2>/dev/null)
 # ktap_result "ok"|"not ok" NAME [DIRECTIVE] [VALUE]: the one place that
 # prints a result line. VALUE, a check's figure, is LAVA's measurement
-# when it is one integer; the unit comes from the name's suffix.
+# when it is one integer; the unit comes from the name's suffix. Its
+# variables are named kr_*: a plain r or u here (sh has no locals) once
+# overwrote a scenario's own $r between two ktap_skip calls, so under LAVA
+# the second skip's reason read "skip".
 ktap_result() {
 	N=$((N + 1))
 	echo "$1 $N $2${3:+ # $3}"
 	[ -n "$LAVA" ] || return 0
 	case "$1 $3" in
-	"not ok"*) r=fail ;;
-	"ok SKIP"*) r=skip ;;
-	*) r=pass ;;
+	"not ok"*) kr_res=fail ;;
+	"ok SKIP"*) kr_res=skip ;;
+	*) kr_res=pass ;;
 	esac
 	case "$4" in
-	'' | *[!0-9-]* | -) "$LAVA" "$2" --result "$r" ;;
+	'' | *[!0-9-]* | -) "$LAVA" "$2" --result "$kr_res" ;;
 	*)
 		case "$2" in
-		*_kb) u=kB ;;
-		*_ms) u=ms ;;
-		*) u=count ;;
+		*_kb) kr_unit=kB ;;
+		*_ms) kr_unit=ms ;;
+		*) kr_unit=count ;;
 		esac
-		"$LAVA" "$2" --result "$r" --measurement "$4" --units "$u" ;;
+		"$LAVA" "$2" --result "$kr_res" --measurement "$4" --units "$kr_unit" ;;
 	esac > /dev/null 2>&1
 }
 ktap_ok() {
