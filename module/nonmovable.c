@@ -100,7 +100,7 @@ int mv_migrate_nonmovable(void)
 	balloon_page_enqueue(&mv.ctl_bdev.b, ctl);
 
 	mv_expect_movable_ops(off, false);
-	mv_expect_movable_ops(ctl, true);
+	mv_expect_movable_ops(ctl, MV_HAVE_BALLOON_MIGRATION);
 	if (MV_HAVE_DIRECT_OPS)
 		mv_ops_direct_count(page_to_pfn(ctl), false,
 				    mv_ops_direct_ok(ctl, false));

@@ -67,6 +67,13 @@ static struct mv_probe mv_probes[] = {
 
 #undef MV_KPROBE
 
+/*
+ * A kernel without balloon migration has only the first three (mm/balloon.c
+ * builds balloon_page_isolate/migrate/putback only with
+ * CONFIG_BALLOON_MIGRATION): those are all it can have.
+ */
+#define MV_NR_PROBES	(MV_HAVE_BALLOON_MIGRATION ? ARRAY_SIZE(mv_probes) : 3)
+
 static unsigned int mv_nr_registered;
 
 /*
@@ -86,13 +93,16 @@ static struct kprobe mv_cmm_probe = {
 	.pre_handler = mv_cmm_pre,
 };
 
-/* Returns the number of probes registered; mv.probes is 1 only if all. */
+/*
+ * Returns the number of probes registered; mv.probes is 1 only if all
+ * that this kernel can have (MV_NR_PROBES).
+ */
 int mv_probes_init(void)
 {
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(mv_probes); i++) {
+	for (i = 0; i < MV_NR_PROBES; i++) {
 		ret = register_kprobe(&mv_probes[i].kp);
 		if (ret) {
 			pr_warn("kprobe on %s: %d\n",
@@ -102,7 +112,7 @@ int mv_probes_init(void)
 	}
 	mv_nr_registered = i;
 	mv.cmm_probe = !register_kprobe(&mv_cmm_probe);
-	if (i < ARRAY_SIZE(mv_probes)) {
+	if (i < MV_NR_PROBES) {
 		mv_probes_exit();
 		return 0;
 	}

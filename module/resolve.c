@@ -35,25 +35,28 @@ void mv_expect_movable_ops(struct page *page, bool want)
 }
 
 /*
- * A held balloon page must be PageOffline with movable ops.  Our callback
+ * A held balloon page must be PageOffline with movable ops, or, in a kernel
+ * without balloon migration, without them (mm/balloon.c sets
+ * PG_movable_ops only with CONFIG_BALLOON_MIGRATION).  Our callback
  * records the new PFN a moment before balloon_page_migrate() types the new
  * page, so a page caught mid-migration is looked at again before counting.
  */
 void mv_check_balloon_page(struct mv_bpage *e)
 {
+	const bool want = MV_HAVE_BALLOON_MIGRATION;
 	struct page *page;
 	unsigned int tries;
 
 	mv_inc(MV_C_has_movable_ops_checked);
 	for (tries = 0; tries < MV_RECHECK_TRIES; tries++) {
 		page = pfn_to_page(mv_bpage_pfn(e, NULL));
-		if (PageOffline(page) && mv_page_has_movable_ops(page))
+		if (PageOffline(page) && mv_page_has_movable_ops(page) == want)
 			return;
 		usleep_range(MV_RECHECK_MIN_US, MV_RECHECK_MAX_US);
 	}
 	mv_inc(MV_C_has_movable_ops_bad);
-	pr_warn_ratelimited("held balloon page %#lx lacks movable ops\n",
-			    page_to_pfn(page));
+	pr_warn_ratelimited("held balloon page %#lx: movable ops %d, want %d\n",
+			    page_to_pfn(page), mv_page_has_movable_ops(page), want);
 }
 
 /*

@@ -68,6 +68,10 @@ fi
 if [ -f "${KCONFIG:-}" ] && ! grep -qE '^CONFIG_KUNIT=[ym]' "$KCONFIG"; then
 	echo "CONFIG_KUNIT is not set in this kernel's config: the KUnit suite cannot be built or loaded" \
 		> "$stage/movops/kunit-skip"
+elif [ -f "${KCONFIG:-}" ] && ! grep -qE '^CONFIG_BALLOON_(MIGRATION|COMPACTION)=y' "$KCONFIG"; then
+	# kunit/Kconfig, kunit/Kbuild: the suite needs balloon migration.
+	echo "CONFIG_BALLOON_MIGRATION is not set in this kernel's config: the KUnit suite (it migrates balloon pages) is not built" \
+		> "$stage/movops/kunit-skip"
 fi
 [ -z "${GUEST_CMD:-}" ] || printf '%s\n' "$GUEST_CMD" > "$stage/movops/guest-cmd"
 # Settings for the runner, sourced by init before it starts.
