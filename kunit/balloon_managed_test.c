@@ -95,6 +95,18 @@ static struct mk_balloon *mk_inflated_adjusting(struct kunit *test, int zi)
 #define MK_ZONE_DMA	ZONE_NORMAL
 #endif
 
+/* A zone above ZONE_DMA and below ZONE_MOVABLE that has pages of its own. */
+static bool mk_zone_above_dma(void)
+{
+	pg_data_t *pgdat = NODE_DATA(numa_mem_id());
+	int z;
+
+	for (z = MK_ZONE_DMA + 1; z <= ZONE_NORMAL; z++)
+		if (managed_zone(&pgdat->node_zones[z]))
+			return true;
+	return false;
+}
+
 void balloon_adjust_managed_cross_zone(struct kunit *test)
 {
 	struct mk_balloon *mb;
@@ -106,6 +118,8 @@ void balloon_adjust_managed_cross_zone(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_ZONE_DMA))
 		kunit_skip(test, "precondition: no ZONE_DMA (CONFIG_ZONE_DMA=n)");
+	if (!mk_zone_above_dma())
+		kunit_skip(test, "precondition: no zone above ZONE_DMA has pages");
 	mb = mk_inflated_adjusting(test, MK_ZONE_DMA);
 	pfn = mk_balloon_slot_pfn(mb, 0);
 	src = page_zone(pfn_to_page(pfn));

@@ -34,6 +34,15 @@ module_param(leak_on_unload, uint, 0644);
 MODULE_PARM_DESC(leak_on_unload,
 		 "Test of the test: objects allocated and dropped at unload (kmemleak_clean must fail)");
 
+/* The guest's init on arm64 and ppc64le (hotadd.c, docs/architectures.md). */
+static unsigned long long hotadd_start;
+module_param(hotadd_start, ullong, 0400);
+MODULE_PARM_DESC(hotadd_start, "Physical address of RAM to hot-add at load (with hotadd_mib)");
+
+static unsigned int hotadd_mib;
+module_param(hotadd_mib, uint, 0400);
+MODULE_PARM_DESC(hotadd_mib, "MiB of RAM at hotadd_start to hot-add at load (0: none)");
+
 static struct dentry *mv_dir;
 
 static int __init movops_init(void)
@@ -42,6 +51,9 @@ static int __init movops_init(void)
 	struct mv_left left = {};
 	int ret;
 
+	ret = mv_hotadd(hotadd_start, hotadd_mib);
+	if (ret)
+		return ret;
 	mutex_init(&mv.lock);
 	spin_lock_init(&mv.track_lock);
 	mv.bcap = min_t(unsigned long, max_balloon_pages, quarter);

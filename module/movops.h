@@ -231,6 +231,9 @@ unsigned int mv_bench_our_pfns(bool zs, unsigned long *pfns);
 #define MV_BENCH_COPY_MAX	BIT(20)
 #define MV_BENCH_COPY_SET	512
 
+/* hotadd.c: add_memory() of MIB MiB at START (0 MiB: nothing) */
+int mv_hotadd(u64 start, unsigned int mib);
+
 /* census.c */
 void mv_census_init(struct dentry *dir);
 void mv_census_exit(void);

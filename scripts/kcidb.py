@@ -195,8 +195,8 @@ def report(target_dir, log_base=None):
     log_url = url_of(console, log_base, target_dir) if os.path.exists(console) else None
     env = {'comment': 'QEMU x86_64 guest, 2 vCPUs, boot RAM plus a DIMM onlined movable, virtio-balloon'}
     if build.get('architecture', 'x86_64') != 'x86_64':
-        env = {'comment': f"QEMU {build['architecture']} guest (TCG), 2 vCPUs, the top 512 MiB "
-               'of boot RAM ZONE_MOVABLE (movablecore=), virtio-balloon'}
+        env = {'comment': f"QEMU {build['architecture']} guest (TCG), 2 vCPUs, 1 GiB of RAM "
+               'plus 512 MiB hot-added by the guest, onlined movable, virtio-balloon'}
     if vm.get('accel'):
         env['misc'] = {'accel': vm['accel'], 'accel_reason': vm.get('accel_reason', '')}
 

@@ -1,6 +1,8 @@
 # kunit.py --qemu_config for movops: the guest architecture's machine
 # (MOVOPS_ARCH: x86_64, arm64, ppc64le) on the same layout as the VM runs
-# (scripts/vm.py), so the suite sees the same ZONE_MOVABLE memory.
+# (scripts/vm.py), so the suite sees the same ZONE_MOVABLE memory; on arm64
+# and ppc64le the top of boot RAM (movablecore=), since the suite runs
+# built in, before an init could hot-add memory.
 # kunit.py loads this file by path; QEMU_MEM, DIMM_MEM, MOVOPS_ARCH and
 # MOVOPS_KIMAGE come from the environment that scripts/kunit-run.sh sets.
 import os
@@ -26,6 +28,6 @@ QEMU_ARCH = QemuArchParams(
     qemu_arch=_qemu,
     kernel_path=os.environ.get('MOVOPS_KIMAGE', 'arch/x86/boot/bzImage'),
     kernel_command_line=(f"console={vm.MACHINES[ARCH]['console']} " +
-                         vm.machine_cmdline(ARCH, _dimm)),
+                         vm.machine_cmdline(ARCH, _dimm, hotadd=False)),
     extra_qemu_params=(['-cpu', 'max'] if ARCH == 'x86_64' else []) +
     vm.machine_args(_mem, _dimm, ARCH))

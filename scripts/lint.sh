@@ -26,7 +26,8 @@ trap 'rm -rf "$log" "$cplog" "$scratch"' EXIT
 cppid=$!
 "$TOP/scripts/sync-src.sh" "$scratch"
 brc=0
-make -C "$KDIR" M="$scratch" -j"$(nproc)" W=1 C=2 CHECK="$CHECK" modules > "$log" 2>&1 || brc=$?
+# The guest architecture's kernel make (scripts/arch.sh; x86_64: as built).
+make -C "$KDIR" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" M="$scratch" -j"$(nproc)" W=1 C=2 CHECK="$CHECK" modules > "$log" 2>&1 || brc=$?
 cprc=0
 wait $cppid || cprc=$?
 all=$(cat "$cplog")

@@ -100,19 +100,27 @@ MACHINE_CMDLINE = 'memhp_default_state=online_movable pci=noacpi'
 
 # The other architectures (ARCH=, scripts/arch.sh; docs/architectures.md):
 # the machine, the serial console, the kernel arguments that go with them.
-# Their DIMM-sized ZONE_MOVABLE comes from movablecore=, the top of boot
-# RAM: neither arm64's virt machine booted without UEFI (a device tree, no
-# ACPI memory device) nor pseries (its cold-plugged DIMM's LMBs are boot
-# memory in the device tree) hands a cold-plugged DIMM over after boot.
+# Neither arm64's virt machine booted without UEFI (a device tree, no ACPI
+# memory device) nor pseries (its cold-plugged DIMM's LMBs are boot memory
+# in the device tree) hands a cold-plugged DIMM over after boot. So QEMU
+# gives MEM + DIMM of boot RAM, the kernel takes only MEM of it (mem=), and
+# the guest's init hot-adds the rest (movops.hotadd=START,MIB: movops.ko's
+# add_memory(), scripts/guest/init), which memhp_default_state=online_movable
+# puts in ZONE_MOVABLE: memory added after boot, holding no boot-time
+# allocation, as the x86_64 DIMM. (movablecore= instead made the top of boot
+# RAM ZONE_MOVABLE, where memblock's top-down allocations sit: reserved
+# pages in its pageblocks and in every memory block.) kunit.py's boot runs
+# the suite built in, before init: it keeps movablecore= (hotadd=False).
+# ram_base: where the machine's RAM starts.
 # movops.ktap= tells the guest's init where the runner's KTAP goes: virt has
 # one UART for Linux, so arm64's goes to a virtio-serial port named
 # movops.ktap; pseries makes a VTY (hvc0, hvc1) of each -serial.
 MACHINES = {
     'x86_64': {'console': 'ttyS0', 'cmdline': MACHINE_CMDLINE},
-    'arm64': {'console': 'ttyAMA0',
-              'cmdline': 'movablecore={dimm}M movops.ktap=vport:movops.ktap'},
-    'ppc64le': {'console': 'hvc0',
-                'cmdline': 'movablecore={dimm}M movops.ktap=hvc1 cmm.simulate=1'},
+    'arm64': {'console': 'ttyAMA0', 'ram_base': 0x40000000,
+              'cmdline': 'movops.ktap=vport:movops.ktap'},
+    'ppc64le': {'console': 'hvc0', 'ram_base': 0,
+                'cmdline': 'movops.ktap=hvc1 cmm.simulate=1'},
 }
 HOST_ARCH = {'x86_64': 'x86_64', 'aarch64': 'arm64', 'ppc64le': 'ppc64le'}.get(
     os.uname().machine, os.uname().machine)
@@ -121,7 +129,8 @@ HOST_ARCH = {'x86_64': 'x86_64', 'aarch64': 'arm64', 'ppc64le': 'ppc64le'}.get(
 def machine_args(mem, dimm, arch='x86_64'):
     """The guest's machine: 2 vCPUs, MEM of boot RAM, a cold-plugged DIMM the
     guest onlines as ZONE_MOVABLE (x86_64; elsewhere DIMM more of boot RAM,
-    made ZONE_MOVABLE by machine_cmdline()), a virtio balloon. Shared with
+    which machine_cmdline() has the guest hot-add, or makes ZONE_MOVABLE
+    with movablecore=), a virtio balloon. Shared with
     kunit.py's qemu config (kunit_qemu.py), so both run the suite on the same
     layout."""
     mem, dimm = parse_size(mem), parse_size(dimm)
@@ -144,9 +153,23 @@ def machine_args(mem, dimm, arch='x86_64'):
     raise ValueError(f'no machine for arch {arch}')
 
 
-def machine_cmdline(arch='x86_64', dimm=DIMM):
-    """The kernel arguments that go with machine_args() (not the console)."""
-    return MACHINES[arch]['cmdline'].format(dimm=parse_size(dimm))
+def machine_cmdline(arch='x86_64', dimm=DIMM, mem=None, hotadd=True):
+    """The kernel arguments that go with machine_args() (not the console).
+    Elsewhere than x86_64: with hotadd and MEM, the kernel takes MEM of the
+    boot RAM and init hot-adds the DIMM-sized rest; otherwise the top DIMM
+    of boot RAM is ZONE_MOVABLE (movablecore=)."""
+    m = MACHINES[arch]
+    if arch == 'x86_64':
+        return m['cmdline']
+    dimm = parse_size(dimm)
+    if hotadd and mem is not None:
+        mem = parse_size(mem)
+        start = m['ram_base'] + mem * 1024 * 1024
+        zone = (f'mem={mem}M memhp_default_state=online_movable '
+                f'movops.hotadd={start:#x},{dimm}')
+    else:
+        zone = f'movablecore={dimm}M'
+    return f"{zone} {m['cmdline']}"
 
 
 def ktap_port_args(arch, path):
@@ -165,7 +188,7 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # of leaving a guest that hangs on the locks the dead task held.
     # panic_on_warn stays off: a WARNING fails the run, but the run goes on.
     append = (f"console={MACHINES[args.arch]['console']} oops=panic panic=-1 " +
-              machine_cmdline(args.arch, args.dimm) + ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
+              machine_cmdline(args.arch, args.dimm, args.mem) + ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
     # --tcg-thread single: both vCPUs on one host thread. Debian's 6.12
     # kernel, patching its own text with int3 (a static key flipped when
     # sched_clock turns stable), took an int3 Oops in sched_clock_cpu under
