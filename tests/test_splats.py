@@ -19,6 +19,13 @@ class Scan(unittest.TestCase):
         self.assertEqual(kinds('fail-console.log'), [])
         self.assertEqual(kinds('hang-console.log'), [])
 
+    def test_blank_pseries_nvram_is_no_splat(self):
+        # pseries under x-vof: a printk(KERN_WARNING) of nvram_64.c, no WARN().
+        self.assertIsNone(splats.scan_line('WARNING: nvram corruption detected: 0-length partition'))
+        self.assertIsNone(splats.scan_line('[    0.5] WARNING: nvram corruption detected: 0-length partition'))
+        self.assertEqual(splats.scan_line('WARNING: nvram corruption detected: 0-length partition at x')[0],
+                         'warning')
+
     def test_formats(self):
         cases = {
             '[   12.3] WARNING: CPU: 1 PID: 7 at mm/migrate.c:100 f+0x1/0x2': 'warning',
