@@ -121,7 +121,7 @@ def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patche
     return reasons + j.reasons, j
 
 
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--console', required=True)
     ap.add_argument('--ktap', help="the runner's KTAP stream")
@@ -142,50 +142,54 @@ def main():
     ap.add_argument('--kunit-src', default=os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'kunit'),
         help='KUnit sources: the suites a guest that died never ran')
-    args = ap.parse_args()
+    return ap.parse_args(argv)
 
-    console = read_lines(args.console)
-    # Without a separate KTAP stream (a user's own VM), the console is it.
-    stream = read_lines(args.ktap) if args.ktap else console
-    rep = ktap.parse(stream)
-    found = splats.scan(console)
-    vm = {}
-    if args.vm_record and os.path.exists(args.vm_record):
-        with open(args.vm_record) as f:
-            vm = json.load(f)
-    start = next((i for i, l in enumerate(stream)
-                  if l.strip().startswith('KTAP version')), len(stream))
-    counters = counters_of(stream[start:])
-    facts = expectations.facts(args.config, args.kver, args.flavor, recorded=counters)
-    known = expectations.load(args.known, require_match=True)
-    skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
-    patches = [p for p in args.patches.replace(',', ' ').split() if p]
-    expect_fail = {n for n in args.expect_fail.split(',') if n}
-    suites = expectations.kunit_suites(args.kunit_src)
-    missing = not_run(stream, rep, suites)
-    reasons, j = judge(rep, found, vm, expect_fail, facts, known, skips, patches, missing,
-                       suites)
-    verdict = 'pass' if not reasons else 'fail'
 
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, 'results.ktap'), 'w') as f:
-        for line in stream[start:]:
-            f.write(line.replace('\r', '') + '\n')
-    with open(os.path.join(args.out, 'counters.txt'), 'w') as f:
-        for k, v in counters.items():
-            f.write(f'{k} {v}\n')
-    phases = read_phases(args.phases)
-    for key in ('boot_s', 'tests_s'):
-        if key in vm:
-            phases[key[:-2]] = vm[key]
-    flat = rep.flat()
-    result = {
+class Run:
+    """What one boot left (console, KTAP, VM record) and its judgement."""
+
+    def __init__(self, args):
+        self.console = read_lines(args.console)
+        # Without a separate KTAP stream (a user's own VM), the console is it.
+        self.stream = read_lines(args.ktap) if args.ktap else self.console
+        self.rep = ktap.parse(self.stream)
+        self.found = splats.scan(self.console)
+        self.vm = {}
+        if args.vm_record and os.path.exists(args.vm_record):
+            with open(args.vm_record) as f:
+                self.vm = json.load(f)
+        self.start = next((i for i, l in enumerate(self.stream)
+                           if l.strip().startswith('KTAP version')), len(self.stream))
+        self.counters = counters_of(self.stream[self.start:])
+        self.facts = expectations.facts(args.config, args.kver, args.flavor,
+                                        recorded=self.counters)
+        known = expectations.load(args.known, require_match=True)
+        skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
+        self.patches = [p for p in args.patches.replace(',', ' ').split() if p]
+        self.expect_fail = {n for n in args.expect_fail.split(',') if n}
+        suites = expectations.kunit_suites(args.kunit_src)
+        missing = not_run(self.stream, self.rep, suites)
+        self.reasons, self.j = judge(self.rep, self.found, self.vm, self.expect_fail,
+                                     self.facts, known, skips, self.patches, missing,
+                                     suites)
+        self.verdict = 'pass' if not self.reasons else 'fail'
+        self.flat = self.rep.flat()
+        self.phases = read_phases(args.phases)
+        for key in ('boot_s', 'tests_s'):
+            if key in self.vm:
+                self.phases[key[:-2]] = self.vm[key]
+
+
+def result_of(args, run):
+    """results.json's content."""
+    j, flat = run.j, run.flat
+    return {
         'kver': args.kver,
-        'verdict': verdict,
-        'reasons': reasons,
-        'facts': {k: facts[k] for k in ('kver', 'flavor', 'arch', 'config_path')},
-        'patches': patches,
-        'expect_fail': sorted(expect_fail),
+        'verdict': run.verdict,
+        'reasons': run.reasons,
+        'facts': {k: run.facts[k] for k in ('kver', 'flavor', 'arch', 'config_path')},
+        'patches': run.patches,
+        'expect_fail': sorted(run.expect_fail),
         'xfail': [{'name': n, 'match': e.match, 'reason': e.reason, 'entry': e.where}
                   for n, e in j.xfail],
         'known_failures': {n: e.reason for n, e in j.xfail},
@@ -195,16 +199,56 @@ def main():
                     for s in ('pass', 'fail', 'skip')},
         'tests': [dict(t.to_dict(), name=n, **({'mark': j.marks[n]} if n in j.marks else {}))
                   for n, t in flat],
-        'splats': [{'line': n, 'kind': k, 'text': t} for n, k, t in found],
-        'ktap_errors': rep.errors,
-        'vm': {k: v for k, v in vm.items() if k != 'argv'},
-        'phases_s': {k: round(v, 3) for k, v in phases.items()},
+        'splats': [{'line': n, 'kind': k, 'text': t} for n, k, t in run.found],
+        'ktap_errors': run.rep.errors,
+        'vm': {k: v for k, v in run.vm.items() if k != 'argv'},
+        'phases_s': {k: round(v, 3) for k, v in run.phases.items()},
         'kernel_last_build_s': read_phases(args.kernel_timings),
-        'counters': counters,
+        'counters': run.counters,
     }
+
+
+def write_results(args, run, result):
+    """results.ktap, counters.txt and results.json in args.out."""
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, 'results.ktap'), 'w') as f:
+        for line in run.stream[run.start:]:
+            f.write(line.replace('\r', '') + '\n')
+    with open(os.path.join(args.out, 'counters.txt'), 'w') as f:
+        for k, v in run.counters.items():
+            f.write(f'{k} {v}\n')
     with open(os.path.join(args.out, 'results.json'), 'w') as f:
         json.dump(result, f, indent=1)
 
+
+def print_failure(args, run):
+    """Why the run failed, the fatal splat, the console's and QEMU's tails."""
+    console, found, vm = run.console, run.found, run.vm
+    print(f'movops {args.kver}: FAIL')
+    for r in run.reasons:
+        print(f'  - {r}')
+    first = next((n for n, kind, text in found if splats.fatal(kind, text)), None)
+    tail_from = max(0, len(console) - TAIL)
+    if first is not None and first - 1 < tail_from:
+        # The splat that killed the kernel, when the tail does not show
+        # its start.
+        print(f'--- the fatal splat, console line {first} ---')
+        for line in console[first - 1:min(first - 1 + TAIL, tail_from)]:
+            print('  ' + line.replace('\r', ''))
+    print(f'--- last {TAIL} console lines ({args.console}) ---')
+    for line in [l for l in console[tail_from:] if 'movops-alive' not in l]:
+        print('  ' + line.replace('\r', ''))
+    print('---')
+    if vm.get('qemu_stderr'):
+        print("--- QEMU's stderr (its tail) ---")
+        for line in vm['qemu_stderr'].splitlines()[-TAIL:]:
+            print('  ' + line)
+        print('---')
+
+
+def print_report(args, run, result):
+    """One line per test, then the verdict and the closing count."""
+    j, flat, expect_fail = run.j, run.flat, run.expect_fail
     width = max([len(n) for n, _ in flat] + [20])
     print(f'movops {args.kver}: {"test":<{width}}  result')
     for name, t in flat:
@@ -212,29 +256,10 @@ def main():
         extra = f'  {expectations.skip_reason(t.directive)}' if t.status == 'skip' else ''
         print(f'  {name:<{width}}  {mark}{extra}')
     s = result['summary']
-    if phases:
-        print('  phases: ' + ', '.join(f'{k} {v:.1f}s' for k, v in phases.items()))
-    if reasons:
-        print(f'movops {args.kver}: FAIL')
-        for r in reasons:
-            print(f'  - {r}')
-        first = next((n for n, kind, text in found if splats.fatal(kind, text)), None)
-        tail_from = max(0, len(console) - TAIL)
-        if first is not None and first - 1 < tail_from:
-            # The splat that killed the kernel, when the tail does not show
-            # its start.
-            print(f'--- the fatal splat, console line {first} ---')
-            for line in console[first - 1:min(first - 1 + TAIL, tail_from)]:
-                print('  ' + line.replace('\r', ''))
-        print(f'--- last {TAIL} console lines ({args.console}) ---')
-        for line in [l for l in console[tail_from:] if 'movops-alive' not in l]:
-            print('  ' + line.replace('\r', ''))
-        print('---')
-        if vm.get('qemu_stderr'):
-            print("--- QEMU's stderr (its tail) ---")
-            for line in vm['qemu_stderr'].splitlines()[-TAIL:]:
-                print('  ' + line)
-            print('---')
+    if run.phases:
+        print('  phases: ' + ', '.join(f'{k} {v:.1f}s' for k, v in run.phases.items()))
+    if run.reasons:
+        print_failure(args, run)
     else:
         print(f'movops {args.kver}: PASS')
     for line in j.report():
@@ -249,7 +274,15 @@ def main():
     print(f'{s["pass"] - xpass} passed, {s["fail"] - xfail - expected + xpass} failed, '
           f'{s["skip"]} skipped')
     print(f'results: {args.out}/results.json')
-    return 0 if verdict == 'pass' else 1
+
+
+def main():
+    args = parse_args()
+    run = Run(args)
+    result = result_of(args, run)
+    write_results(args, run, result)
+    print_report(args, run, result)
+    return 0 if run.verdict == 'pass' else 1
 
 
 if __name__ == '__main__':
