@@ -170,13 +170,20 @@ run: phases-reset setup kernel
 	exit $$rc
 
 # The tests: set-up, host-side tests, lint, the VM run, the failure
-# injections, kunit.py. The injections run as passes of the main boot
-# (MOVOPS_PASSES), each judged in its own results directory with its own
-# expected failures.
-check: setup test lint
-	@rc=0; \
+# injections, kunit.py. The kernel is verified (and brought up to date with
+# the suite kunit.py boots) first; then the host tests, lint and kunit.py,
+# which only read it, run at once (scripts/parallel.sh: outputs in order,
+# timings in $(RESULTS)/check-phases.tsv); then the VM run, alone. The
+# injections run as passes of the main boot (MOVOPS_PASSES), each judged in
+# its own results directory with its own expected failures.
+check: setup
+	@MOVOPS_WITH_SUITE=1 $(MAKE) --no-print-directory kernel
+	@rc=0; rm -f $(RESULTS)/check-phases.tsv; \
+	scripts/parallel.sh $(RESULTS)/check-phases.tsv \
+		test 'python3 tests/run.py' \
+		lint '$(KNS) scripts/lint.sh $(KDIR_NS)' \
+		kunit 'scripts/kunit-run.sh' || rc=1; \
 	$(MAKE) --no-print-directory run MOVOPS_PASSES="$(INJECTIONS)" || rc=1; \
-	$(MAKE) --no-print-directory kunit || rc=1; \
 	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
 		$(foreach i,$(INJECTIONS),$(call inject_dir,$(i))) || rc=1; \

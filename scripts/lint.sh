@@ -19,12 +19,37 @@ cplog=$(mktemp)
 # Build in a scratch copy so the lint build (W=1 C=2) leaves no objects behind.
 scratch=$(mktemp -d)
 trap 'rm -rf "$log" "$cplog" "$scratch"' EXIT
+"$TOP/scripts/sync-src.sh" "$scratch"
+# A clean lint is recorded under a key of everything it read: this script,
+# the sources as synced (every file the build and checkpatch see), the
+# kernel build's stamp (tree, .config, compiler, pahole, a variant's
+# patches), sparse, checkpatch.pl and perl. The same inputs again give the
+# same verdict, so a key already recorded clean is not linted again (make
+# check on an unchanged tree); any change to any of them runs it all. A
+# finding is never recorded. Not for a KSRC tree (its sources may change
+# under the same stamp). MOVOPS_LINT_MEMO=0: always lint.
+memo=
+if [ "${MOVOPS_LINT_MEMO:-1}" = 1 ] && [ -z "${KSRC:-}" ] && [ -f "$KDIR/.movops-built" ]; then
+	checkbin=$CHECK
+	[ "$CHECK" != sparse ] || checkbin=$(command -v sparse)
+	key=$({
+		cat "$0" "$KDIR/.movops-built" "$checkbin" "$checkpatch"
+		perl -e 'print "$^V\n"'
+		env | grep -E '^(KCFLAGS|KCPPFLAGS|KBUILD_[A-Z_]*|CC|LLVM|CROSS_COMPILE|ARCH)=' | LC_ALL=C sort
+		echo "$CHECK" "$files"
+		(cd "$scratch" && find . -type f | LC_ALL=C sort | while read -r f; do echo "$f"; cat "$f"; done)
+	} | sha256sum | cut -c1-40)
+	memo=$MOVOPS_CACHE/lint/$key
+	if [ -f "$memo" ]; then
+		echo "movops: $(cat "$memo"); inputs unchanged since (key ${key%"${key#????????????}"}): not linted again (MOVOPS_LINT_MEMO=0 lints anyway)"
+		exit 0
+	fi
+fi
 # checkpatch (one process, single-threaded) runs beside the W=1 C=2 build.
 # shellcheck disable=SC2086
 (cd "$TOP" && perl "$checkpatch" --no-tree --strict --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files > "$cplog" 2>&1) &
 cppid=$!
-"$TOP/scripts/sync-src.sh" "$scratch"
 brc=0
 # The guest architecture's kernel make (scripts/arch.sh; x86_64: as built).
 make -C "$KDIR" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" M="$scratch" -j"$(nproc)" W=1 C=2 CHECK="$CHECK" modules > "$log" 2>&1 || brc=$?
@@ -65,5 +90,11 @@ if [ -n "$warn" ]; then
 	printf 'movops: W=1 / sparse warnings:\n%s\n' "$warn" >&2
 	rc=1
 fi
-[ $rc = 0 ] && echo "movops: lint clean: checkpatch --strict, W=1, $sparse ($(echo $files | wc -w) files)"
-exit $rc
+[ $rc = 0 ] || exit $rc
+clean="lint clean: checkpatch --strict, W=1, $sparse ($(echo $files | wc -w) files)"
+echo "movops: $clean"
+if [ -n "$memo" ]; then
+	mkdir -p "${memo%/*}"
+	echo "$clean at $(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$memo.$$" && mv "$memo.$$" "$memo"
+fi
+exit 0

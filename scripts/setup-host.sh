@@ -7,10 +7,13 @@ PKGS="make gcc libc6-dev perl flex bison bc libelf-dev libssl-dev cpio xz-utils
 kmod python3 python3-jsonschema qemu-system-x86 busybox-static sparse gnuplot-nox lcov"
 # With arguments: those packages only (a target's own set-up).
 [ $# -eq 0 ] || PKGS="$*"
+# One dpkg-query for all (make check asks several times per run).
+# shellcheck disable=SC2086
+have=$(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+	awk '$2 == "install" && $3 == "ok" && $4 == "installed" { print $1 }')
 missing=
 for p in $PKGS; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-		missing="$missing $p"
+	echo "$have" | grep -qx -- "$p" || missing="$missing $p"
 done
 [ -n "$missing" ] || exit 0
 if [ "$(id -u)" != 0 ]; then
