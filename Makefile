@@ -209,11 +209,15 @@ kernel: setup
 	@$(PHASE) kernel $(if $(DEBIAN),scripts/debian-kernel.sh,scripts/build-kernel.sh) > /dev/null
 
 # Out-of-tree modules against any prepared kernel build or headers directory.
+# A fresh MOD_SRC starts from a copy of a build of the same sources against
+# the same kernel, if one is cached (scripts/modules-cache.sh).
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
+	@scripts/modules-cache.sh seed $(MOD_SRC) $(KDIR)
 	@scripts/sync-src.sh $(MOD_SRC)
 	@scripts/progress.sh "building modules in $(MOD_SRC)" -- \
 		$(KMAKE) $(if $(filter 1,$(V)),,-s) -j$(shell nproc) M=$(MOD_SRC) modules
+	@scripts/modules-cache.sh store $(MOD_SRC) $(KDIR)
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
