@@ -171,6 +171,15 @@ static void ms_drain(void)
 		cond_resched();
 	}
 	mutex_unlock(&ms.zlock);
+	/*
+	 * zs_free() of a zspage's last object frees the zspage only if it can
+	 * trylock every page of it (mm/zsmalloc.c free_zspage()); a page that
+	 * a migration or a compaction holds defers the free to a work item
+	 * (kick_deferred_free()).  The pool's page count is judged after a
+	 * drain: wait for those frees, bounded.
+	 */
+	for (tries = 0; zs_get_total_pages(ms.pool) && tries < MS_POOL_SETTLE_MS / 20; tries++)
+		msleep(20);
 }
 
 static unsigned int ms_verify_all(void)

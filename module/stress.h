@@ -19,6 +19,8 @@
 #define MS_ZS_GFP	(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN | \
 			 __GFP_HIGHMEM | __GFP_MOVABLE)
 #define MS_DRAIN_TRIES	5000
+/* How long a drain waits for zsmalloc's deferred zspage frees (ms). */
+#define MS_POOL_SETTLE_MS	5000
 
 enum ms_counter {
 #define MS_COUNTER(name)	MS_##name
