@@ -130,6 +130,15 @@ static const struct file_operations mv_##name##_fops = {		\
 	.llseek = noop_llseek,						\
 }
 
+/* A write-only debugfs file taking one unsigned int, run by @fn (locked). */
+#define MV_UINT_WO_FOPS(name, fn)					\
+static ssize_t mv_##name##_write(struct file *f, const char __user *ubuf,	\
+				 size_t len, loff_t *ppos)		\
+{									\
+	return mv_write_uint_op(ubuf, len, fn);				\
+}									\
+MV_WO_FOPS(name)
+
 /* A read-only seq_file debugfs file whose show is mv_<name>_show(). */
 #define MV_RO_FOPS(name, size)						\
 static int mv_##name##_open(struct inode *inode, struct file *file)	\

@@ -13,37 +13,6 @@
 
 #include "movops.h"
 
-static ssize_t mv_inflate_write(struct file *f, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	return mv_write_uint_op(ubuf, len, mv_inflate);
-}
-
-static ssize_t mv_inflate_contig_write(struct file *f, const char __user *ubuf,
-				       size_t len, loff_t *ppos)
-{
-	return mv_write_uint_op(ubuf, len, mv_inflate_contig);
-}
-
-static ssize_t mv_deflate_write(struct file *f, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	return mv_write_uint_op(ubuf, len, mv_deflate);
-}
-
-static ssize_t mv_zs_free_write(struct file *f, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	return mv_write_uint_op(ubuf, len, mv_zs_free);
-}
-
-/* 0 is meaningful here (release the targets); mv_compact_target() decides. */
-static ssize_t mv_compact_target_write(struct file *f, const char __user *ubuf,
-				       size_t len, loff_t *ppos)
-{
-	return mv_write_uint_op(ubuf, len, mv_compact_target);
-}
-
 /* "N" or "N SIZE", single space. */
 static ssize_t mv_zs_alloc_write(struct file *f, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
@@ -206,16 +175,17 @@ static int mv_inject_open(struct inode *inode, struct file *file)
 	return single_open(file, mv_inject_show, NULL);
 }
 
-MV_WO_FOPS(inflate);
-MV_WO_FOPS(inflate_contig);
-MV_WO_FOPS(deflate);
+MV_UINT_WO_FOPS(inflate, mv_inflate);
+MV_UINT_WO_FOPS(inflate_contig, mv_inflate_contig);
+MV_UINT_WO_FOPS(deflate, mv_deflate);
 MV_WO_FOPS(zs_alloc);
-MV_WO_FOPS(zs_free);
+MV_UINT_WO_FOPS(zs_free, mv_zs_free);
 MV_WO_FOPS(migrate);
 MV_WO_FOPS(snapshot);
 MV_WO_FOPS(verify);
 MV_WO_FOPS(reset);
-MV_WO_FOPS(compact_target);
+/* 0 is meaningful here (release the targets); mv_compact_target() decides. */
+MV_UINT_WO_FOPS(compact_target, mv_compact_target);
 
 static const struct file_operations mv_inject_fops = {
 	.owner = THIS_MODULE,
