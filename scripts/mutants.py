@@ -6,7 +6,11 @@ applied to one variant of the Debian tree (scripts/variant.sh; applying the
 next mutant undoes the last one, and the build is incremental), and the VM
 run (`make run`, which also loads the KUnit suite) goes on it. The run is
 stopped as soon as a named check fails that is not a known kernel failure, or
-a few seconds after a kernel splat. A mutant is:
+a few seconds after a kernel splat. A mutant of a .c file changes no header,
+export or configuration: the movops modules and the initramfs are built once
+against the pristine kernel and every such mutant boots with them (`make boot
+verdict`, the fast path); a header mutant gets the whole `make run`, its
+modules built against its own headers. A mutant is:
 
   killed     a named check failed (the first one is shown)
   crash      a splat (oops, BUG, warning, ...) came before any named check
@@ -135,19 +139,73 @@ def read(path):
         return []
 
 
-def run_one(name, args, env, results, known):
-    """Build and run one mutant; returns its record."""
-    rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0}
+def fast(path):
+    """A mutant of a .c file (PATH, the file it mutates) changes no header,
+    no export and no configuration: the movops modules built against the
+    pristine kernel load into its kernel as they are (same release and
+    vermagic, no modversions), so they and the initramfs are built once for
+    all such mutants and each boots with them. A header's mutant may change
+    an inline the modules use: its modules are built against it."""
+    return path.endswith('.c')
+
+
+def base_paths(args):
+    """(MOD_SRC, INITRD) of the modules built once against the pristine
+    kernel, for the mutants on the fast path."""
+    return (f'{args.build}/src-{args.kver}-mutants-base',
+            f'{args.build}/initramfs-{args.kver}-mutants-base.cpio.gz')
+
+
+def make_cmds(name, path, args, results):
+    """The two make commands of one mutant: (its kernel build, its run).
+    On the fast path the run is the boot and the verdict alone: no set-up,
+    no kernel check, no module build, no initramfs."""
     patch = os.path.join(CATALOGUE, name + '.patch')
-    os.makedirs(results, exist_ok=True)
+    if fast(path):
+        mod_src, initrd = base_paths(args)
+        goals = ['phases-reset', 'boot', 'verdict']
+    else:
+        mod_src = f'{args.build}/src-{args.kver}-mutants'
+        initrd = f'{args.build}/initramfs-{args.kver}-mutants.cpio.gz'
+        goals = ['run']
     mk = ['make', '--no-print-directory', '-C', TOP, f'PATCHES={patch}',
           f'RESULTS={results}', f'TIMEOUT={args.timeout}',
-          f'MOD_SRC={args.build}/src-{args.kver}-mutants',
-          f'INITRD={args.build}/initramfs-{args.kver}-mutants.cpio.gz']
+          f'MOD_SRC={mod_src}', f'INITRD={initrd}']
+    return mk + ['kernel'], mk + goals
+
+
+def base_cmd(args):
+    """Builds (or finds up to date) the pristine kernel, the modules against
+    it and the fast path's initramfs."""
+    mod_src, initrd = base_paths(args)
+    return ['make', '--no-print-directory', '-C', TOP, f'MOD_SRC={mod_src}',
+            f'INITRD={initrd}', 'kernel', 'modules', 'initramfs']
+
+
+BUILT_IN = re.compile(r'movops: kernel \S+ \(\S+\) built in ([0-9.]+) s')
+
+
+def kmake_s(build_log):
+    """The kernel's make alone (build-kernel.sh's 'built in N s'), of the
+    mutant's build time; None when make did not run."""
+    for line in read(build_log):
+        m = BUILT_IN.search(line)
+        if m:
+            return float(m.group(1))
+    return None
+
+
+def run_one(name, path, args, env, results, known):
+    """Build and run one mutant; returns its record."""
+    rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0,
+           'fast': fast(path)}
+    os.makedirs(results, exist_ok=True)
+    build, run = make_cmds(name, path, args, results)
     t0 = time.monotonic()
     with open(os.path.join(results, 'build.log'), 'w') as log:
-        rc = subprocess.call(mk + ['kernel'], stdout=log, stderr=subprocess.STDOUT, env=env)
+        rc = subprocess.call(build, stdout=log, stderr=subprocess.STDOUT, env=env)
     rec['build_s'] = round(time.monotonic() - t0, 1)
+    rec['kmake_s'] = kmake_s(os.path.join(results, 'build.log'))
     if rc:
         rec['result'] = 'no-build'
         rec['first'] = f'make kernel failed: {results}/build.log'
@@ -159,7 +217,7 @@ def run_one(name, args, env, results, known):
         if os.path.exists(f):
             os.unlink(f)
     with open(os.path.join(results, 'run.log'), 'w') as log:
-        proc = subprocess.Popen(mk + ['run'], stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(run, stdout=log, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True)
         first = splat = None
         splat_at = None
@@ -207,7 +265,7 @@ def run_one(name, args, env, results, known):
     return rec
 
 
-def table(recs, cat):
+def table(recs, cat, base_s=None):
     out = ['| mutant | file | result | first named check that failed | build s | run s |',
            '|---|---|---|---|---|---|']
     for r in recs:
@@ -218,8 +276,10 @@ def table(recs, cat):
     for r in recs:
         counts[r['result']] = counts.get(r['result'], 0) + 1
     out.append('')
+    total = sum(r['build_s'] + r['run_s'] for r in recs) + (base_s or 0)
+    base = '' if base_s is None else f' (modules and initramfs once: {base_s:.0f} s)'
     out.append(', '.join(f'{v} {k}' for k, v in sorted(counts.items())) +
-               f" of {len(recs)}; {sum(r['build_s'] + r['run_s'] for r in recs) / 60:.1f} min")
+               f" of {len(recs)}; {total / 60:.1f} min{base}")
     return '\n'.join(out)
 
 
@@ -253,22 +313,39 @@ def main():
     out_md = os.path.join(args.build, 'results', 'mutants.md')
     os.makedirs(os.path.dirname(out_md), exist_ok=True)
     start = time.monotonic()
-    prev = lock = None
+    lock = base_s = None
     held_since = 0.0
+    if any(fast(cat[n][0]) for n in names):
+        # The fast path's modules and initramfs, once (under the lock, if
+        # one is given: it may build the pristine kernel).
+        if args.lock:
+            lock = open(args.lock, 'a')
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            held_since = time.monotonic()
+        t0 = time.monotonic()
+        log = os.path.join(args.build, 'results', 'mutants-base.log')
+        with open(log, 'w') as f:
+            rc = subprocess.call(base_cmd(args), stdout=f, stderr=subprocess.STDOUT, env=env)
+        base_s = round(time.monotonic() - t0, 1)
+        print(f'movops: mutants: modules and initramfs against the pristine kernel '
+              f'in {base_s:.0f} s ({log})', flush=True)
+        if rc:
+            print(f'movops: mutants: the pristine kernel or its modules did not build: {log}',
+                  file=sys.stderr)
+            return 2
     for name in order(names, cat):
         results = os.path.join(args.build, 'results', 'mutants', name)
-        # The modules' objects know nothing of a header the variant swaps
-        # back with its pristine (older) time: rebuild them around headers
-        # and at the start (the variant may hold any mutant).
-        if prev is None or not cat[prev][0].endswith('.c') or not cat[name][0].endswith('.c'):
+        # A header mutant's modules are built against its headers, from
+        # scratch: their objects know nothing of a header the variant swaps
+        # back with its pristine (older) time.
+        if not fast(cat[name][0]):
             shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
-        prev = name
         if args.lock and lock is None:
             lock = open(args.lock, 'a')
             fcntl.flock(lock, fcntl.LOCK_EX)
             held_since = time.monotonic()
         try:
-            rec = run_one(name, args, env, results, known)
+            rec = run_one(name, cat[name][0], args, env, results, known)
         finally:
             if lock and time.monotonic() - held_since >= args.lock_hold:
                 lock.close()
@@ -277,7 +354,7 @@ def main():
         print(f"movops: mutant {name}: {rec['result']} {rec['first']} "
               f"(build {rec['build_s']:.0f} s, run {rec['run_s']:.0f} s)", flush=True)
         with open(out_md, 'w') as f:
-            f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat) + '\n')
+            f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat, base_s) + '\n')
         with open(out_md[:-3] + '.json', 'w') as f:
             json.dump(recs, f, indent=1)
     if lock:
@@ -287,7 +364,7 @@ def main():
         with open(out_md, 'a') as f:
             f.write(note)
         print(note)
-    print(table(recs, cat))
+    print(table(recs, cat, base_s))
     print(f'movops: {len(recs)} mutants in {(time.monotonic() - start) / 60:.1f} min; table in {out_md}')
     return 1 if any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0
 
