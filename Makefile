@@ -419,13 +419,15 @@ warm-check:
 # the first named failure; the table in build/results/mutants.md
 # (docs/mutants.md). MUTANTS='a b' runs a subset; MUTANTS_LOCK=FILE is taken
 # around each mutant (a machine shared with other heavy jobs), or kept for the
-# next one while held less than MUTANTS_LOCK_HOLD seconds.
+# next one while held less than MUTANTS_LOCK_HOLD seconds. MUTANTS_BUDGET=S:
+# start no mutant likely to end more than S seconds after the start.
 MUTANTS ?=
 MUTANTS_LOCK ?=
 MUTANTS_TIMEOUT ?= 240
 MUTANTS_LOCK_HOLD ?= 0
+MUTANTS_BUDGET ?= 0
 mutants: setup
-	@python3 scripts/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) \
+	@python3 scripts/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) --budget $(MUTANTS_BUDGET) \
 		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK) --lock-hold $(MUTANTS_LOCK_HOLD)) $(MUTANTS)
 
 mutants-list:

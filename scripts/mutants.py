@@ -265,6 +265,15 @@ def run_one(name, path, args, env, results, known):
     return rec
 
 
+def fits(budget, elapsed, recs, first_guess=90.0):
+    """Whether one more mutant likely ends within BUDGET seconds of the
+    start, ELAPSED seconds in: it is guessed to take the mean of RECS."""
+    if not budget:
+        return True
+    each = (sum(r['build_s'] + r['run_s'] for r in recs) / len(recs)) if recs else first_guess
+    return elapsed + each <= budget
+
+
 def table(recs, cat, base_s=None):
     out = ['| mutant | file | result | first named check that failed | build s | run s |',
            '|---|---|---|---|---|---|']
@@ -292,6 +301,10 @@ def main():
                     help='keep the lock for the next mutant while it has been held '
                          'less than this many seconds (default 0: one mutant a lock)')
     ap.add_argument('--timeout', type=int, default=240, help='guest TIMEOUT per mutant')
+    ap.add_argument('--budget', type=float, default=0,
+                    help='start no mutant that would likely end after this many seconds '
+                         'from the start (the mean of the mutants so far, 90 s before the '
+                         'first); 0: no limit')
     ap.add_argument('--build', default=os.path.join(TOP, 'build'))
     ap.add_argument('--list', action='store_true', help='list the catalogue and exit')
     args = ap.parse_args()
@@ -333,7 +346,11 @@ def main():
             print(f'movops: mutants: the pristine kernel or its modules did not build: {log}',
                   file=sys.stderr)
             return 2
+    left = []
     for name in order(names, cat):
+        if not fits(args.budget, time.monotonic() - start, recs):
+            left.append(name)
+            continue
         results = os.path.join(args.build, 'results', 'mutants', name)
         # A header mutant's modules are built against its headers, from
         # scratch: their objects know nothing of a header the variant swaps
@@ -359,6 +376,11 @@ def main():
             json.dump(recs, f, indent=1)
     if lock:
         lock.close()
+    if left:
+        note = (f'\nNot started (budget {args.budget:.0f} s): ' + ' '.join(left) + '\n')
+        with open(out_md, 'a') as f:
+            f.write(note)
+        print(note)
     if skipped and not args.names:
         note = ('\nNot run (slow, run them by name): ' + ', '.join(skipped) + '\n')
         with open(out_md, 'a') as f:
@@ -366,7 +388,7 @@ def main():
         print(note)
     print(table(recs, cat, base_s))
     print(f'movops: {len(recs)} mutants in {(time.monotonic() - start) / 60:.1f} min; table in {out_md}')
-    return 1 if any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0
+    return 1 if left or any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0
 
 
 if __name__ == '__main__':

@@ -82,6 +82,18 @@ class Paths(unittest.TestCase):
         self.assertIsNone(mutants.kmake_s('/nonexistent/build.log'))
 
 
+class Budget(unittest.TestCase):
+    def test_no_budget_always_fits(self):
+        self.assertTrue(mutants.fits(0, 10_000, []))
+
+    def test_guess_is_the_mean_so_far(self):
+        recs = [{'build_s': 40, 'run_s': 20}, {'build_s': 30, 'run_s': 10}]   # mean 50
+        self.assertTrue(mutants.fits(900, 850, recs))
+        self.assertFalse(mutants.fits(900, 851, recs))
+        self.assertFalse(mutants.fits(60, 0, []))      # 90 s before the first
+        self.assertTrue(mutants.fits(90, 0, []))
+
+
 class FirstFailure(unittest.TestCase):
     def test_nested_case_named_with_its_suite(self):
         lines = ['    # Subtest: movops_balloon', '    ok 1 a', '    not ok 2 b', 'not ok 1 movops_balloon']
@@ -140,6 +152,15 @@ class EndToEnd(unittest.TestCase):
         self.assertFalse(by['has-mops-offline-only']['fast'])
         self.assertEqual(p.returncode, 1)          # survivors fail make mutants
         self.assertIn('modules and initramfs once', p.stdout)
+
+    def test_budget_leaves_the_rest_not_started(self):
+        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'mutants.py'),
+                            '--build', os.path.join(self.tmp, 'build'), '--budget', '60',
+                            'isolate-twice'], env=self.env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertIn('Not started (budget 60 s): isolate-twice', p.stdout)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual([c[-1] for c in self.calls()], ['initramfs'])   # the base only
 
     def test_no_base_build_for_header_mutants_alone(self):
         self.run_mutants('has-mops-offline-only')
