@@ -261,10 +261,17 @@ stress fuzz: export MOVOPS_STRESS_OBJECTS := $(STRESS_OBJECTS)
 stress fuzz: export MOVOPS_STRESS_MIN := $(STRESS_MIN)
 stress fuzz: export MOVOPS_STRESS_PHASES := $(STRESS_PHASES)
 stress fuzz: export MOVOPS_FUZZ_INPUTS := $(FUZZ_INPUTS)
+# FLAVOR=kcsan: every KCSAN report of the run, judged (scripts/kcsan.py: a
+# race in the movable_ops paths has failed the verdict already), also in
+# RESULTS/kcsan.txt.
+stress_results = $(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)$(VSUF)-$(1))
 stress fuzz:
-	@$(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
-		RESULTS=$(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)$(VSUF)-$@) \
-		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900))
+	@rc=0; $(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
+		RESULTS=$(call stress_results,$@) \
+		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900)) || rc=1; \
+	$(if $(filter kcsan,$(FLAVOR)),python3 scripts/kcsan.py $(call stress_results,$@)/console.log \
+		> $(call stress_results,$@)/kcsan.txt || rc=1; cat $(call stress_results,$@)/kcsan.txt;) \
+	exit $$rc
 
 # movops as a kselftest collection (docs/ci-engines.md): DESTDIR/movops,
 # with the modules built for KDIR (default: the harness's kernel for

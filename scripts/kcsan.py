@@ -8,8 +8,9 @@ known benign races (scripts/kcsan-allow.txt, each entry with its reason).
 Races elsewhere in the kernel are reported, not failed: they are not what
 movops tests.
 
-Usage: kcsan.py CONSOLE_LOG...   prints each report and its judgement;
-                                 exit 1 if any race fails.
+Usage: kcsan.py CONSOLE_LOG...   prints each report and its judgement, then
+                                 a count of each; exit 1 if any race fails.
+(make stress FLAVOR=kcsan runs it after the verdict: RESULTS/kcsan.txt.)
 """
 import fnmatch
 import os
@@ -79,16 +80,23 @@ def main(argv):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     allow = load_allow()
-    bad = 0
+    counts = {'fail': 0, 'allowed': 0, 'outside': 0}
     for path in argv[1:]:
-        with open(path, 'rb') as f:
-            lines = f.read().decode('utf-8', errors='replace').splitlines()
+        try:
+            with open(path, 'rb') as f:
+                lines = f.read().decode('utf-8', errors='replace').splitlines()
+        except OSError as e:
+            # A run that left no console failed its verdict already.
+            print(f'movops: KCSAN: no console log to read: {e}')
+            continue
         for n, line in enumerate(lines, 1):
             j = judge(line, allow)
             if j:
                 print(f'movops: KCSAN {j[0]} at {path}:{n}: {j[1]}')
-                bad += j[0] == 'fail'
-    return 1 if bad else 0
+                counts[j[0]] += 1
+    print(f'movops: KCSAN: {sum(counts.values())} reports: {counts["fail"]} in the movable_ops '
+          f'paths (failures), {counts["allowed"]} allow-listed, {counts["outside"]} outside them')
+    return 1 if counts['fail'] else 0
 
 
 if __name__ == '__main__':

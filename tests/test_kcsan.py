@@ -31,6 +31,24 @@ class Kcsan(unittest.TestCase):
         for a, b, reason in kcsan.load_allow():
             self.assertGreater(len(reason.split()), 4, f'{a} / {b}')
 
+    def test_main_counts_each_judgement(self):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.NamedTemporaryFile('w', suffix='.log') as f:
+            f.write('\n'.join([REPORT.format('balloon_page_isolate', 'balloon_page_list_dequeue'),
+                               REPORT.format('isolate_migratepages_block', 'zs_free'),
+                               REPORT.format('tick_sched_do_timer', 'tick_nohz_next_event'),
+                               'ok 1 x']) + '\n')
+            f.flush()
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                rc = kcsan.main(['kcsan.py', f.name])
+        self.assertEqual(rc, 1)
+        self.assertIn('3 reports: 1 in the movable_ops paths (failures), 1 allow-listed, 1 outside',
+                      out.getvalue())
+        self.assertIn(f'{f.name}:1: data race in the movable_ops paths', out.getvalue())
+
     def test_not_a_report(self):
         self.assertIsNone(kcsan.judge('BUG: kernel NULL pointer dereference'))
 
