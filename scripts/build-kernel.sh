@@ -38,7 +38,7 @@ if [ -n "${PATCHES:-}" ]; then
 	# shellcheck disable=SC2086 # PATCHES: a list of paths
 	VTAG=$("$TOP/scripts/variant.sh" tag $PATCHES)
 	# The pristine build first: the variant starts as its copy.
-	PATCHES='' MOVOPS_LOCKED='' "$0" > /dev/null
+	PATCHES='' MOVOPS_LOCKED='' MOVOPS_WITH_SUITE='' "$0" > /dev/null
 	VDIR=$MOVOPS_CACHE/variant/$KVER$ATAG-$FLAVOR-$id-${MOVOPS_VARIANT_NAME:-$VTAG}
 	DIR=$VDIR/obj
 	mkdir -p "$(dirname "$VDIR")"
@@ -137,16 +137,30 @@ stamp() {
 		"$("$SRC/scripts/pahole-version.sh" pahole)" "$(${CC:-${CROSS_COMPILE}gcc} --version 2>/dev/null | head -n 1)"
 }
 # The suite built into the kernel is the hook's copy as of the last make
-# (.movops-suite-built). A caller that boots that suite (kunit-run.sh, with
-# MOVOPS_WITH_SUITE=1, then 'kunit.py exec' without a make of its own) gets
-# a make when the copy changed since; a VM run, which loads the suite as a
-# module, does not wait for one.
+# (.movops-suite-built). A VM run loads the suite as a module and never
+# waits for a make of it. kunit.py boots a kernel with this clone's suite
+# built in: with MOVOPS_WITH_SUITE=1 this script prints, instead of DIR, a
+# directory kunit.py can boot (its --build_dir): a copy of that kernel's
+# image and .config, kept per suite in DIR.suites/KEY (KEY: the build's
+# stamp and the suite), so that clones with different suites do not
+# rebuild the shared kernel in turn. The kernel's make runs for a suite
+# only when no image of it, on this very build, is kept; a KSRC tree's
+# copy is taken after every make (its sources may have changed).
 suite=
 [ -z "${hook:-}" ] || suite=$(cat "$hook"/kunit/*.[ch] "$hook"/kunit/Kbuild \
 	"$hook"/kunit/Kconfig "$hook"/module/*.h "$hook"/lib/* 2>/dev/null | cksum)
+suite_dir() {
+	echo "$DIR.suites/$(printf '%s\n%s\n' "$(cat "$DIR/.movops-built" 2>/dev/null)" "$suite" |
+		cksum | cut -d' ' -f1)"
+}
+need_suite=
+if [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; then
+	# Another suite is built in: a kept image of this one on this build will do.
+	[ "$(stamp)" = "$(cat "$DIR/.movops-built" 2>/dev/null)" ] &&
+		[ -f "$(suite_dir)/$KIMAGE" ] || need_suite=1
+fi
 if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null)" ] ||
-   [ ! -f "$DIR/$KIMAGE" ] ||
-   { [ -n "${MOVOPS_WITH_SUITE:-}" ] && [ "$suite" != "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ]; }; then
+   [ ! -f "$DIR/$KIMAGE" ] || [ -n "$need_suite" ]; then
 	t=$(now)
 	# (warm_check.py looks for "movops: building kernel": keep the words.)
 	what="building kernel $KVER$ATAG ($FLAVOR${VTAG:+, variant $VTAG})"
@@ -175,4 +189,32 @@ if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null
 		> "$DIR/.movops-timings"
 fi
 ln -sfn "$DIR" "$BUILD/kernel-$KVER$ATAG-$FLAVOR${VTAG:+-$VTAG}"
-echo "$DIR"
+if [ -z "${MOVOPS_WITH_SUITE:-}" ]; then
+	echo "$DIR"
+	exit 0
+fi
+# The copy for kunit.py: taken when DIR holds this suite and no copy of it
+# is kept (or the tree is KSRC), under the copy's own lock (kunit-run.sh
+# holds it while kunit.py boots it and writes its test.log there).
+sdir=$(suite_dir)
+if [ "$suite" = "$(cat "$DIR/.movops-suite-built" 2>/dev/null)" ] &&
+   { [ -n "${KSRC:-}" ] || [ ! -f "$sdir/$KIMAGE" ]; }; then
+	mkdir -p "$DIR.suites"
+	tmp=$(mktemp -d "$sdir.new.XXXXXX")
+	chmod 755 "$tmp"
+	mkdir -p "$tmp/$(dirname "$KIMAGE")"
+	cp "$DIR/$KIMAGE" "$tmp/$KIMAGE"
+	cp "$DIR/.config" "$tmp/.config"
+	cp "$DIR/.movops-built" "$tmp/.movops-built"
+	printf '%s\n' "$suite" > "$tmp/.movops-suite-built"
+	( flock 8 && rm -rf "$sdir" && mv "$tmp" "$sdir" ) 8> "$sdir.lock"
+	# The eight most recently used copies are kept (an image is ~10 MB);
+	# one in use (its lock held) is left alone.
+	ls -dt "$DIR.suites"/*/ | tail -n +9 | while read -r old; do
+		old=${old%/}
+		! flock -n "$old.lock" rm -rf "$old" || rm -f "$old.lock"
+	done
+fi
+[ -f "$sdir/$KIMAGE" ] || die "no kernel image with this clone's KUnit suite in $sdir"
+touch "$sdir"
+echo "$sdir"

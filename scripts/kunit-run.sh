@@ -1,22 +1,21 @@
 #!/bin/sh
-# make kunit: the tree's own kunit.py on the harness's kernel build directory
-# (no second build), TCG unless KVM really works, results in $RESULTS.
+# make kunit: the tree's own kunit.py on the harness's kernel build (no
+# second build: a copy of its image with this clone's suite built in), TCG
+# unless KVM really works, results in $RESULTS.
 set -eu
 . "$(dirname "$0")/common.sh"
 SRC=$("$TOP/scripts/fetch-kernel.sh")
 "$TOP/scripts/kunit-hook.sh" status "$SRC" > /dev/null ||
 	die "the KUnit suite is not hooked into $SRC: run 'make kunit-install KSRC=$SRC' first"
-OBJ=$("$TOP/scripts/build-kernel.sh")
-# A variant (PATCHES): kunit.py and its make run in the variant's mount
-# namespace, on the pristine build path (scripts/variant.sh).
-ns='' bdir=$OBJ
-if [ -n "${PATCHES:-}" ]; then
-	vdir=${OBJ%/obj}
-	ns="$TOP/scripts/variant.sh exec $vdir"
-	bdir=$(sed -n 's/^OBJ=//p' "$vdir/paths")
-fi
+# The kernel with this clone's suite built in, verified (and made only when
+# no build of it is kept): build-kernel.sh, under the build directory's
+# lock, prints the directory kunit.py boots, a copy of that kernel's image
+# and .config kept per suite (so another clone's build cannot change it
+# under this run, and clones with different suites do not rebuild the
+# shared kernel in turn).
+bdir=$(MOVOPS_WITH_SUITE=1 "$TOP/scripts/build-kernel.sh")
 
-accel=$(python3 "$TOP/scripts/vm.py" --kernel "$OBJ/$KIMAGE" --arch "$ARCH" \
+accel=$(python3 "$TOP/scripts/vm.py" --kernel "$bdir/$KIMAGE" --arch "$ARCH" \
 	--accel "${ACCEL:-auto}" --probe-cache "$MOVOPS_CACHE/accel.json" --probe-only)
 bin=$BUILD/kunit-bin
 mkdir -p "$bin" "$RESULTS"
@@ -39,26 +38,24 @@ grep -q -- "--junit" "$SRC/tools/testing/kunit/kunit.py" || junit=
 
 rc=0
 rm -f "$RESULTS/kunit.json" "$RESULTS/kunit-verdict.json" "$RESULTS/kunit-console.log"
-# build-kernel.sh verifies the shared build (the .config, and the suite just
-# synced from this clone into the hook) and makes only when something changed;
-# then 'kunit.py exec' boots it without entering make (kunit.py run spent
-# ~27 s in a make that found nothing to do). Both under the build lock, so
-# another clone's build cannot slip in between.
+# 'kunit.py exec' boots it without entering make (kunit.py run spent ~27 s
+# in a make that found nothing to do), under the copy's lock: kunit.py
+# writes its test.log there, copied out before another run can start.
 # (exec reads the fragments only so as not to write a default .kunitconfig
-# into the shared build directory.)
-# shellcheck disable=SC2086 # $ns, $frags and $kargs: one word per option
-PATH="$bin:$PATH" MOVOPS_ACCEL=$accel MOVOPS_LOCKED=1 MOVOPS_WITH_SUITE=1 flock "$OBJ.lock" sh -c \
-	'"$1/scripts/build-kernel.sh" > /dev/null && shift && exec "$@"' sh "$TOP" \
-	$ns python3 "$SRC/tools/testing/kunit/kunit.py" exec \
+# into the build directory.)
+# shellcheck disable=SC2016,SC2086 # sh -c's own $1; $frags, $kargs: one word per option
+PATH="$bin:$PATH" MOVOPS_ACCEL=$accel flock "$bdir.lock" sh -c \
+	'rm -f "$1/test.log"; b=$1 out=$2; shift 2; "$@"; cp "$b/test.log" "$out" 2>/dev/null; exit 0' \
+	sh "$bdir" "$RESULTS/kunit-console.log" \
+	python3 "$SRC/tools/testing/kunit/kunit.py" exec \
 	--build_dir="$bdir" --arch="$KARCH" --qemu_config="$TOP/scripts/kunit_qemu.py" \
 	$frags --kunitconfig="$TOP/kunit/.kunitconfig" $kargs --timeout="${TIMEOUT:-300}" \
 	--json="$RESULTS/kunit.json" $junit \
-	"${KUNIT_FILTER:-movops_*}" || true
-cp "$OBJ/test.log" "$RESULTS/kunit-console.log" 2>/dev/null || true
+	"${KUNIT_FILTER:-movops_*}"
 # kunit.py's own status counts known kernel failures and any skip as fine;
 # judge its JSON (with the console's messages) by the lists instead, as a VM
 # run is judged (scripts/expectations.py), and fail on any splat.
-python3 "$TOP/scripts/known_failures.py" --config "$OBJ/.config" --flavor "$FLAVOR" \
+python3 "$TOP/scripts/known_failures.py" --config "$bdir/.config" --flavor "$FLAVOR" \
 	--patches "${MOVOPS_PATCH_NAMES:-}" --console "$RESULTS/kunit-console.log" \
 	--out "$RESULTS/kunit-verdict.json" "$KVER" "$RESULTS/kunit.json" || rc=1
 python3 "$TOP/scripts/splats.py" "$RESULTS/kunit-console.log" || rc=1
