@@ -170,20 +170,30 @@ run: phases-reset setup kernel
 	exit $$rc
 
 # The tests: set-up, host-side tests, lint, the VM run, the failure
-# injections, kunit.py. The kernel is verified (and brought up to date with
-# the suite kunit.py boots) first; then the host tests, lint and kunit.py,
-# which only read it, run at once (scripts/parallel.sh: outputs in order,
-# timings in $(RESULTS)/check-phases.tsv); then the VM run, alone. The
-# injections run as passes of the main boot (MOVOPS_PASSES), each judged in
-# its own results directory with its own expected failures.
+# injections, kunit.py. The kernel is verified first, with a copy of it
+# that has this clone's KUnit suite built in for kunit.py
+# (scripts/build-kernel.sh, MOVOPS_WITH_SUITE). Then the VM run; the host
+# tests, lint and kunit.py, which only read the kernel, run at once
+# (scripts/parallel.sh: outputs in order after the VM run's, timings in
+# $(RESULTS)/check-phases.tsv) beside it, from the start of the guest's
+# stress phase, which runs for a fixed time (scripts/await-line.sh; or once
+# the VM run has ended, if it had none). The injections run as passes of the
+# main boot (MOVOPS_PASSES), each judged in its own results directory with
+# its own expected failures.
 check: setup
 	@MOVOPS_WITH_SUITE=1 $(MAKE) --no-print-directory kernel
-	@rc=0; rm -f $(RESULTS)/check-phases.tsv; \
-	scripts/parallel.sh $(RESULTS)/check-phases.tsv \
+	@rc=0; r=$(RESULTS); mkdir -p $$r; \
+	rm -f $$r/check-phases.tsv $$r/check-host.log $$r/check-host.rc $$r/runner.ktap $$r/.check-vm-ended; \
+	{ scripts/await-line.sh $$r/runner.ktap '^# movops-stress-check:' $$r/.check-vm-ended \
+		>> $$r/check-phases.tsv; \
+	  scripts/parallel.sh $$r/check-phases.tsv \
 		test 'python3 tests/run.py' \
 		lint '$(KNS) scripts/lint.sh $(KDIR_NS)' \
-		kunit 'scripts/kunit-run.sh' || rc=1; \
+		kunit 'scripts/kunit-run.sh' > $$r/check-host.log 2>&1; \
+	  echo $$? > $$r/check-host.rc; } & \
 	$(MAKE) --no-print-directory run MOVOPS_PASSES="$(INJECTIONS)" || rc=1; \
+	touch $$r/.check-vm-ended; wait; \
+	cat $$r/check-host.log; [ "$$(cat $$r/check-host.rc 2>/dev/null)" = 0 ] || rc=1; \
 	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
 		$(foreach i,$(INJECTIONS),$(call inject_dir,$(i))) || rc=1; \

@@ -303,6 +303,10 @@ fi
 if [ -z "$MOVOPS_ONLY" ] && { [ -z "$MOVOPS_INJECT" ] || [ "$MOVOPS_INJECT" = none ]; } &&
 	[ -f "$MODDIR/stress.sh" ]; then
 	. "$MODDIR/stress.sh"
+	# make check starts its host-side steps at this line (the phase runs for
+	# a fixed time; scripts/await-line.sh). Not a "movops-phase:" line: the
+	# plan does not list this phase.
+	ktap_diag "movops-stress-check: begins"
 	run_t0=$(now_ms)
 	scenario_check_stress
 	record guest_stress_check_ms "$(($(now_ms) - run_t0))"
