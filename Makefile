@@ -1,17 +1,23 @@
 # movops: a test harness for movable_ops page migration (balloon, zsmalloc).
-# See README.md. Every step is a script in scripts/; this file composes them.
+# See README.md. Every step is a script in scripts/ (host/: the pipeline on
+# this machine, guest/: inside the VM, kunit/: kunit.py's glue, report/: the
+# judges and reports, kconfig/: config fragments); this file composes them.
+
+# The scripts' shared Python library (ktap, splats, expectations, ...) is
+# scripts/report/; every script finds it here, none edits sys.path.
+export PYTHONPATH := $(CURDIR)/scripts/report$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 KVER     ?= 7.3
 FLAVOR   ?= default
 # The guest architecture (docs/architectures.md): x86_64, arm64 (PAGE_SIZE=4K
-# or 64K), ppc64le. scripts/arch.sh is the one table of what differs; its
+# or 64K), ppc64le. scripts/host/arch.sh is the one table of what differs; its
 # settings come here as MV_<NAME>.
 ARCH      ?= x86_64
 PAGE_SIZE ?= 4K
 comma := ,
-MV_VARS := $(shell ARCH='$(ARCH)' PAGE_SIZE='$(PAGE_SIZE)' sh scripts/arch.sh make)
+MV_VARS := $(shell ARCH='$(ARCH)' PAGE_SIZE='$(PAGE_SIZE)' sh scripts/host/arch.sh make)
 ifeq ($(filter KARCH=%,$(MV_VARS)),)
-$(error movops: ARCH=$(ARCH) PAGE_SIZE=$(PAGE_SIZE) is not supported (scripts/arch.sh))
+$(error movops: ARCH=$(ARCH) PAGE_SIZE=$(PAGE_SIZE) is not supported (scripts/host/arch.sh))
 endif
 $(foreach v,$(MV_VARS),$(eval MV_$(v)))
 ATAG := $(MV_ATAG)
@@ -28,7 +34,7 @@ QEMU_MEM ?= 1G
 # Under TCG another architecture's guest runs MV_TIME_SCALE times longer.
 TIMEOUT  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),1800,300) \* $(MV_TIME_SCALE))
 # A guest whose heartbeat started and that then prints nothing for SILENCE
-# seconds is hung: the run ends there (scripts/vm.py), TIMEOUT stays the
+# seconds is hung: the run ends there (scripts/host/vm.py), TIMEOUT stays the
 # last resort. An oops or panic ends it at once (oops=panic).
 SILENCE  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),60,20) \* $(MV_TIME_SCALE))
 export MOVOPS_WAIT_SCALE ?= $(if $(filter debug,$(FLAVOR)),10,1)
@@ -43,7 +49,7 @@ MOVOPS_ONLY ?=
 MOVOPS_LEAK ?=
 # PATCHES: the kernel patches the run's kernel carries (files or
 # directories, docs/variants.md); a known failure fixed by one of them
-# (fixed-by= in scripts/known-failures.txt, a patch file name) must pass.
+# (fixed-by= in scripts/report/known-failures.txt, a patch file name) must pass.
 PATCHES ?=
 MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
 # Long steps print a progress line every PROGRESS_S seconds (10); V=1 shows
@@ -73,22 +79,22 @@ export KERNEL_ARGS ?= $(if $(filter debug,$(FLAVOR)),debug_pagealloc=on page_own
 # file names reach the verdict as MOVOPS_PATCH_NAMES.
 PATCHES ?=
 ifneq ($(strip $(PATCHES)),)
-VTAG := $(shell scripts/variant.sh tag $(PATCHES))
+VTAG := $(shell scripts/host/variant.sh tag $(PATCHES))
 ifeq ($(VTAG),)
 $(error PATCHES=$(PATCHES): no patch found (see above))
 endif
-export MOVOPS_PATCH_NAMES := $(notdir $(shell scripts/variant.sh files $(PATCHES)))
+export MOVOPS_PATCH_NAMES := $(notdir $(shell scripts/host/variant.sh files $(PATCHES)))
 endif
 VSUF    := $(if $(VTAG),-$(VTAG))
-KNS      = $(if $(VTAG),scripts/variant.sh exec $(KERNEL))
+KNS      = $(if $(VTAG),scripts/host/variant.sh exec $(KERNEL))
 # The build directory as make must see it: a variant's is at the pristine path.
-KDIR_NS  = $(if $(VTAG),"$$(scripts/variant.sh obj $(KERNEL))",$(KDIR))
+KDIR_NS  = $(if $(VTAG),"$$(scripts/host/variant.sh obj $(KERNEL))",$(KDIR))
 export PATCHES
 
 BUILD   := $(CURDIR)/build
 # KSRC=tree: the version is what the tree's Makefile says, never a default.
 ifneq ($(KSRC),)
-override KVER := $(shell scripts/tree-version.sh $(KSRC))
+override KVER := $(shell scripts/host/tree-version.sh $(KSRC))
 ifeq ($(KVER),)
 $(error movops: KSRC=$(KSRC) is not a kernel tree with VERSION and PATCHLEVEL in its Makefile)
 endif
@@ -126,17 +132,17 @@ else
 # Debian release's compiler), pahole (module BTF, as Debian's kbuild does).
 DEBIAN_PKGS := mmdebstrap dwarves
 override KDIR := $(KERNEL)/headers
-KMAKE   := scripts/debian-make.sh $(KERNEL)
+KMAKE   := scripts/host/debian-make.sh $(KERNEL)
 KERNEL_IMAGE := $(KERNEL)/vmlinuz
 export KMODS_DIR := $(KERNEL)/modules
-# One host thread for both vCPUs (scripts/vm.py, --tcg-thread).
+# One host thread for both vCPUs (scripts/host/vm.py, --tcg-thread).
 override VM_ARGS += --tcg-thread single
 endif
 # The kernel's config, for the initramfs (what the KUnit part can run).
 export KCONFIG := $(KERNEL)/.config
 QEMU    ?= $(MV_QEMU)
 PHASES  := $(RESULTS)/phases.tsv
-PHASE   := scripts/phase.sh $(PHASES)
+PHASE   := scripts/host/phase.sh $(PHASES)
 export RESULTS
 
 # Tests of the tests: with an injected fault, exactly these lines must fail.
@@ -157,10 +163,10 @@ all: run
 # The main job: from a fresh machine to a verdict.
 run: phases-reset setup kernel
 	@$(PHASE) modules $(MAKE) --no-print-directory modules KDIR=$(KERNEL)
-	@$(PHASE) initramfs scripts/mkinitramfs.sh $(INITRD)
+	@$(PHASE) initramfs scripts/host/mkinitramfs.sh $(INITRD)
 	@$(MAKE) --no-print-directory boot
 	@rc=0; \
-	$(if $(MOVOPS_PASSES),scripts/split_passes.py $(RESULTS) \
+	$(if $(MOVOPS_PASSES),scripts/report/split_passes.py $(RESULTS) \
 		$(foreach p,$(MOVOPS_PASSES),$(p)=$(call inject_dir,$(p))) || rc=1;) \
 	$(MAKE) --no-print-directory verdict || rc=1; \
 	for p in $(MOVOPS_PASSES); do \
@@ -172,11 +178,11 @@ run: phases-reset setup kernel
 # The tests: set-up, host-side tests, lint, the VM run, the failure
 # injections, kunit.py. The kernel is verified first, with a copy of it
 # that has this clone's KUnit suite built in for kunit.py
-# (scripts/build-kernel.sh, MOVOPS_WITH_SUITE). Then the VM run; the host
+# (scripts/host/build-kernel.sh, MOVOPS_WITH_SUITE). Then the VM run; the host
 # tests, lint and kunit.py, which only read the kernel, run at once
-# (scripts/parallel.sh: outputs in order after the VM run's, timings in
+# (scripts/host/parallel.sh: outputs in order after the VM run's, timings in
 # $(RESULTS)/check-phases.tsv) beside it, from the start of the guest's
-# stress phase, which runs for a fixed time (scripts/await-line.sh; or once
+# stress phase, which runs for a fixed time (scripts/host/await-line.sh; or once
 # the VM run has ended, if it had none). The injections run as passes of the
 # main boot (MOVOPS_PASSES), each judged in its own results directory with
 # its own expected failures.
@@ -184,17 +190,17 @@ check: setup
 	@MOVOPS_WITH_SUITE=1 $(MAKE) --no-print-directory kernel
 	@rc=0; r=$(RESULTS); mkdir -p $$r; \
 	rm -f $$r/check-phases.tsv $$r/check-host.log $$r/check-host.rc $$r/runner.ktap $$r/.check-vm-ended; \
-	{ scripts/await-line.sh $$r/runner.ktap '^# movops-stress-check:' $$r/.check-vm-ended \
+	{ scripts/host/await-line.sh $$r/runner.ktap '^# movops-stress-check:' $$r/.check-vm-ended \
 		>> $$r/check-phases.tsv; \
-	  scripts/parallel.sh $$r/check-phases.tsv \
+	  scripts/host/parallel.sh $$r/check-phases.tsv \
 		test 'python3 tests/run.py' \
-		lint '$(KNS) scripts/lint.sh $(KDIR_NS)' \
-		kunit 'scripts/kunit-run.sh' > $$r/check-host.log 2>&1; \
+		lint '$(KNS) scripts/host/lint.sh $(KDIR_NS)' \
+		kunit 'scripts/kunit/kunit-run.sh' > $$r/check-host.log 2>&1; \
 	  echo $$? > $$r/check-host.rc; } & \
 	$(MAKE) --no-print-directory run MOVOPS_PASSES="$(INJECTIONS)" || rc=1; \
 	touch $$r/.check-vm-ended; wait; \
 	cat $$r/check-host.log; [ "$$(cat $$r/check-host.rc 2>/dev/null)" = 0 ] || rc=1; \
-	python3 scripts/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
+	python3 scripts/report/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
 		$(foreach i,$(INJECTIONS),$(call inject_dir,$(i))) || rc=1; \
 	exit $$rc
@@ -203,10 +209,10 @@ test tests:
 	@python3 tests/run.py
 
 setup:
-	@$(PHASE) setup scripts/setup-host.sh
-	@$(if $(MV_ARCH_PKGS),scripts/setup-host.sh $(subst $(comma), ,$(MV_ARCH_PKGS)))
-	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/setup-host.sh patch)
-	@$(if $(DEBIAN),scripts/setup-host.sh $(DEBIAN_PKGS))
+	@$(PHASE) setup scripts/host/setup-host.sh
+	@$(if $(MV_ARCH_PKGS),scripts/host/setup-host.sh $(subst $(comma), ,$(MV_ARCH_PKGS)))
+	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/host/setup-host.sh patch)
+	@$(if $(DEBIAN),scripts/host/setup-host.sh $(DEBIAN_PKGS))
 
 # A run starts from an empty results directory: nothing stale can pass.
 phases-reset:
@@ -216,32 +222,32 @@ phases-reset:
 	@: > "$(PHASES)"
 
 kernel: setup
-	@$(PHASE) kernel $(if $(DEBIAN),scripts/debian-kernel.sh,scripts/build-kernel.sh) > /dev/null
+	@$(PHASE) kernel $(if $(DEBIAN),scripts/host/debian-kernel.sh,scripts/host/build-kernel.sh) > /dev/null
 
 # Out-of-tree modules against any prepared kernel build or headers directory.
 # A fresh MOD_SRC starts from a copy of a build of the same sources against
-# the same kernel, if one is cached (scripts/modules-cache.sh).
+# the same kernel, if one is cached (scripts/host/modules-cache.sh).
 modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
-	@scripts/modules-cache.sh seed $(MOD_SRC) $(KDIR)
-	@scripts/sync-src.sh $(MOD_SRC)
-	@scripts/progress.sh "building modules in $(MOD_SRC)" -- \
+	@scripts/host/modules-cache.sh seed $(MOD_SRC) $(KDIR)
+	@scripts/host/sync-src.sh $(MOD_SRC)
+	@scripts/host/progress.sh "building modules in $(MOD_SRC)" -- \
 		$(KMAKE) $(if $(filter 1,$(V)),,-s) -j$(shell nproc) M=$(MOD_SRC) modules
-	@scripts/modules-cache.sh store $(MOD_SRC) $(KDIR)
+	@scripts/host/modules-cache.sh store $(MOD_SRC) $(KDIR)
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
 initramfs:
-	@scripts/mkinitramfs.sh $(INITRD)
+	@scripts/host/mkinitramfs.sh $(INITRD)
 
 boot:
-	@$(PHASE) vm scripts/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
+	@$(PHASE) vm scripts/host/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
 		--mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:
-	@python3 scripts/verdict.py --console $(RESULTS)/console.log \
+	@python3 scripts/report/verdict.py --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --vm-record $(RESULTS)/vm.json \
 		--phases $(PHASES) --kernel-timings $(KERNEL)/.movops-timings \
 		--out $(RESULTS) --kver $(KVER) --flavor $(FLAVOR) --config $(KERNEL)/.config \
@@ -259,7 +265,7 @@ DEAD_BUDGET_S ?= 60
 dead-check:
 	@rc=0; for k in oops hang; do \
 		$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=$$k; \
-		python3 scripts/dead_check.py --kind $$k --budget $(DEAD_BUDGET_S) \
+		python3 scripts/report/dead_check.py --kind $$k --budget $(DEAD_BUDGET_S) \
 			"$(BUILD)/results/$(RTAG)-inject-$$k" || rc=1; \
 	done; exit $$rc
 
@@ -271,7 +277,7 @@ stress fuzz: export MOVOPS_STRESS_OBJECTS := $(STRESS_OBJECTS)
 stress fuzz: export MOVOPS_STRESS_MIN := $(STRESS_MIN)
 stress fuzz: export MOVOPS_STRESS_PHASES := $(STRESS_PHASES)
 stress fuzz: export MOVOPS_FUZZ_INPUTS := $(FUZZ_INPUTS)
-# FLAVOR=kcsan: every KCSAN report of the run, judged (scripts/kcsan.py: a
+# FLAVOR=kcsan: every KCSAN report of the run, judged (scripts/report/kcsan.py: a
 # race in the movable_ops paths has failed the verdict already), also in
 # RESULTS/kcsan.txt.
 stress_results = $(if $(filter command line,$(origin RESULTS)),$(RESULTS),$(BUILD)/results/$(KVER)-$(FLAVOR)$(VSUF)-$(1))
@@ -279,7 +285,7 @@ stress fuzz:
 	@rc=0; $(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
 		RESULTS=$(call stress_results,$@) \
 		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900)) || rc=1; \
-	$(if $(filter kcsan,$(FLAVOR)),python3 scripts/kcsan.py $(call stress_results,$@)/console.log \
+	$(if $(filter kcsan,$(FLAVOR)),python3 scripts/report/kcsan.py $(call stress_results,$@)/console.log \
 		> $(call stress_results,$@)/kcsan.txt || rc=1; cat $(call stress_results,$@)/kcsan.txt;) \
 	exit $$rc
 
@@ -291,14 +297,14 @@ kselftest-install: kselftest-destdir $(if $(filter command line,$(origin KDIR)),
 	@$(MAKE) --no-print-directory modules KDIR=$(KDIR) \
 		MOD_SRC=$(if $(filter command line,$(origin KDIR)),$(KSFT_KDIR_SRC),$(MOD_SRC))
 	@KO_DIR=$(if $(filter command line,$(origin KDIR)),$(KSFT_KDIR_SRC),$(MOD_SRC)) \
-		scripts/kselftest-install.sh $(KDIR) $(DESTDIR)
+		scripts/host/kselftest-install.sh $(KDIR) $(DESTDIR)
 
 kselftest-destdir:
 	@test -n "$(DESTDIR)" || { echo "movops: kselftest-install needs DESTDIR=dir" >&2; exit 1; }
 
 # The package in a guest, run as KernelCI and LAVA run it: the kernel tree's
 # run_kselftest.sh -c movops, started by the steps of .ci/lava/movops.yaml,
-# with a stub lava-test-case; scripts/kselftest_check.py compares what LAVA
+# with a stub lava-test-case; scripts/report/kselftest_check.py compares what LAVA
 # was told with the KTAP, verdict.py judges the checks as for make run. FLAVOR=no-balloon-migration: the collection must
 # skip (exit 4) and say why. The boot's files go to $(KSFT_RUN).
 KSFT_RUN    = $(BUILD)/results/$(RTAG)-kselftest
@@ -306,18 +312,18 @@ KSFT_ROOT   = $(BUILD)/kselftest-root-$(KVER)-$(FLAVOR)
 KSFT_INITRD = $(INITRD:.cpio.gz=-kselftest.cpio.gz)
 KSFT_EXPECT ?= $(if $(filter no-balloon-migration,$(FLAVOR)),skip,pass)
 kselftest-check:
-	@scripts/setup-host.sh yamllint python3-yaml
+	@scripts/host/setup-host.sh yamllint python3-yaml
 	@yamllint -s -d '{extends: default, rules: {line-length: {max: 100}}}' .ci/lava/movops.yaml
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(KSFT_RUN)
 	@rm -rf $(KSFT_ROOT)
 	@$(MAKE) --no-print-directory kselftest-install DESTDIR=$(KSFT_ROOT)/kselftest
-	@scripts/kselftest-root.sh $(KSFT_ROOT) $(KERNEL)/source
-	@EXTRA_ROOT=$(KSFT_ROOT) GUEST_CMD='sh /lava/run.sh' scripts/mkinitramfs.sh $(KSFT_INITRD)
+	@scripts/host/kselftest-root.sh $(KSFT_ROOT) $(KERNEL)/source
+	@EXTRA_ROOT=$(KSFT_ROOT) GUEST_CMD='sh /lava/run.sh' scripts/host/mkinitramfs.sh $(KSFT_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(KSFT_RUN) INITRD=$(KSFT_INITRD)
-	@rc=0; python3 scripts/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
+	@rc=0; python3 scripts/report/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
 		--console $(KSFT_RUN)/console.log --vm-record $(KSFT_RUN)/vm.json \
 		--expect $(KSFT_EXPECT) --out $(KSFT_RUN) || rc=1; \
-	[ "$(KSFT_EXPECT)" != pass ] || python3 scripts/verdict.py --console $(KSFT_RUN)/console.log \
+	[ "$(KSFT_EXPECT)" != pass ] || python3 scripts/report/verdict.py --console $(KSFT_RUN)/console.log \
 		--ktap $(KSFT_RUN)/inner.ktap --vm-record $(KSFT_RUN)/vm.json \
 		--phases $(KSFT_RUN)/phases.tsv --out $(KSFT_RUN) --kver $(KVER) --flavor $(FLAVOR) \
 		--config $(KERNEL)/.config || rc=1; \
@@ -325,34 +331,34 @@ kselftest-check:
 
 # KCIDB report data (schema v5) of each target's last run, next to its
 # results: build/results/<target>/kcidb.json, validated against
-# scripts/kcidb-schema-v5.json. KCIDB_LOG_BASE: the URL the results
+# scripts/report/kcidb-schema-v5.json. KCIDB_LOG_BASE: the URL the results
 # directories are published under (default: file:// URLs).
 KCIDB_LOG_BASE ?=
 kcidb:
-	@scripts/setup-host.sh python3-jsonschema
+	@scripts/host/setup-host.sh python3-jsonschema
 	@dirs=$$(for d in $(BUILD)/results/*/; do \
 		if [ -f "$$d/results.json" ] || [ -f "$$d/vm.json" ]; then echo "$${d%/}"; fi; done); \
 	[ -n "$$dirs" ] || { echo "movops: no run in $(BUILD)/results (make run first)" >&2; exit 1; }; \
-	python3 scripts/kcidb.py --validate scripts/kcidb-schema-v5.json \
+	python3 scripts/report/kcidb.py --validate scripts/report/kcidb-schema-v5.json \
 		$(if $(KCIDB_LOG_BASE),--log-base $(KCIDB_LOG_BASE)) $$dirs
 
 # Every supported version side by side, each from its cached build. With
-# -jN the versions run at once, as many as scripts/matrix-jobs.sh allows
+# -jN the versions run at once, as many as scripts/host/matrix-jobs.sh allows
 # (cores and memory: one at a time on 2 cores); without -j, one by one.
 # MATRIX=: the targets, e.g. "7.3 6.12-debian 7.3-debian 7.3-debian-rt"
-# (scripts/matrix.mk says what a target name may be).
+# (scripts/host/matrix.mk says what a target name may be).
 MATRIX_KVERS ?= 6.12 7.3
 # The other architectures (docs/architectures.md), on 7.3; make check-arch
 # runs them alone.
 MATRIX_ARCHS ?= 7.3-arm64 7.3-arm64-64k 7.3-ppc64le
 MATRIX ?= $(MATRIX_KVERS) $(MATRIX_ARCHS)
-MATRIX_JOBS = $(shell scripts/matrix-jobs.sh $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),unlimited,1)))
+MATRIX_JOBS = $(shell scripts/host/matrix-jobs.sh $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),unlimited,1)))
 matrix:
 	@rc=0; jobs=$(MATRIX_JOBS); echo "movops: matrix of $(MATRIX), $$jobs at a time"; \
 	$(foreach v,$(MATRIX),rm -f $(BUILD)/results/$(v)/results.json;) \
-	$(MAKE) -f scripts/matrix.mk -k -j$$jobs $$([ $$jobs -gt 1 ] && echo -Otarget) \
+	$(MAKE) -f scripts/host/matrix.mk -k -j$$jobs $$([ $$jobs -gt 1 ] && echo -Otarget) \
 		--no-print-directory TARGETS="$(MATRIX)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
-	python3 scripts/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
+	python3 scripts/report/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
 	exit $$rc
 
 # make run and make kunit of every architecture but x86_64, one table
@@ -362,21 +368,21 @@ check-arch:
 
 # checkpatch --strict, W=1 and sparse over module/ and kunit/.
 lint: kernel
-	@$(PHASE) lint $(KNS) scripts/lint.sh $(KDIR_NS)
+	@$(PHASE) lint $(KNS) scripts/host/lint.sh $(KDIR_NS)
 
 # The KUnit suite through the tree's kunit.py, on the same kernel build.
 kunit: setup
-	@$(PHASE) kunit scripts/kunit-run.sh
+	@$(PHASE) kunit scripts/kunit/kunit-run.sh
 
 # Hook the suite into (or out of) a kernel tree of your own.
 kunit-install kunit-uninstall:
 	@test -n "$(KSRC)" || { echo "movops: $@ needs KSRC=/path/to/linux" >&2; exit 1; }
-	@scripts/kunit-hook.sh $(subst kunit-,,$@) $(KSRC)
+	@scripts/kunit/kunit-hook.sh $(subst kunit-,,$@) $(KSRC)
 
 shell: setup kernel
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
-	@scripts/mkinitramfs.sh $(INITRD)
-	@scripts/vm.py --interactive --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
+	@scripts/host/mkinitramfs.sh $(INITRD)
+	@scripts/host/vm.py --interactive --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
 
@@ -393,9 +399,9 @@ BENCH_TOLERANCE ?= 0.50
 bench:
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(BENCH_RUN)
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
-	@MOVOPS_ONLY=none GUEST_CMD='sh /movops/bench.sh' scripts/mkinitramfs.sh $(BENCH_INITRD)
+	@MOVOPS_ONLY=none GUEST_CMD='sh /movops/bench.sh' scripts/host/mkinitramfs.sh $(BENCH_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(BENCH_RUN) INITRD=$(BENCH_INITRD)
-	@python3 scripts/bench-report.py --console $(BENCH_RUN)/console.log \
+	@python3 scripts/report/bench_report.py --console $(BENCH_RUN)/console.log \
 		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER) \
 		$(if $(BASELINE),--baseline $(BASELINE) --tolerance $(BENCH_TOLERANCE)) \
 		$(if $(WRITE_BASELINE),--write-baseline $(WRITE_BASELINE))
@@ -415,20 +421,20 @@ COV_KERNEL = $(BUILD)/kernel-$(KVER)-gcov
 COV_SRC    = $(BUILD)/src-$(KVER)-gcov
 coverage:
 	@$(MAKE) --no-print-directory phases-reset setup RESULTS=$(COV_RUN)
-	@FLAVOR=gcov scripts/gcov-prepare.sh $(COV_SRC)
+	@FLAVOR=gcov scripts/host/gcov-prepare.sh $(COV_SRC)
 	@$(MAKE) --no-print-directory kernel FLAVOR=gcov RESULTS=$(COV_RUN)
 	@$(MAKE) -C $(COV_KERNEL) M=$(COV_SRC) modules
-	@KO_DIR=$(COV_SRC) scripts/mkinitramfs.sh $(COV_INITRD)
+	@KO_DIR=$(COV_SRC) scripts/host/mkinitramfs.sh $(COV_INITRD)
 	@rc=0; $(MAKE) --no-print-directory boot verdict FLAVOR=gcov RESULTS=$(COV_RUN) \
 		INITRD=$(COV_INITRD) VM_ARGS="--serial3 $(COV_RUN)/gcov.b64" || rc=1; \
-	scripts/coverage.sh $(COV_RUN)/gcov.b64 $(COV_KERNEL) $(RESULTS)/coverage || rc=1; \
+	scripts/host/coverage.sh $(COV_RUN)/gcov.b64 $(COV_KERNEL) $(RESULTS)/coverage || rc=1; \
 	exit $$rc
 
 # Time to verdict on the warm path: touch a module file, make run; only the
 # module and the initramfs may be rebuilt, verdict within WARM_BUDGET_S.
 WARM_BUDGET_S ?= 15
 warm-check:
-	@python3 scripts/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
+	@python3 scripts/host/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
 		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
 
 # make mutants: each mutant of scripts/mutants/ (a small bug in mm/) applied
@@ -444,15 +450,15 @@ MUTANTS_TIMEOUT ?= 240
 MUTANTS_LOCK_HOLD ?= 0
 MUTANTS_BUDGET ?= 0
 mutants: setup
-	@python3 scripts/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) --budget $(MUTANTS_BUDGET) \
+	@python3 scripts/host/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) --budget $(MUTANTS_BUDGET) \
 		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK) --lock-hold $(MUTANTS_LOCK_HOLD)) $(MUTANTS)
 
 mutants-list:
-	@python3 scripts/mutants.py --list
+	@python3 scripts/host/mutants.py --list
 # make repro BUG=name: one kernel bug's reproducer (docs/kernel-bugs.md) in a
 # guest of its own (booted with oops=panic, as every guest: a VM_BUG_ON ends
 # the run at once), judged by
-# scripts/repro.py: without the bug's patch the bug must show (REPRODUCED),
+# scripts/report/repro.py: without the bug's patch the bug must show (REPRODUCED),
 # with it (PATCHES=) the reproducer must run clean (FIXED). "make repro"
 # alone lists the names. Never part of make run or make check.
 BUG ?=
@@ -460,16 +466,16 @@ REPRO_RUN    = $(BUILD)/results/$(RTAG)-repro-$(BUG)
 REPRO_INITRD = $(INITRD:.cpio.gz=-repro.cpio.gz)
 ifeq ($(strip $(BUG)),)
 repro:
-	@python3 scripts/repro.py --list
+	@python3 scripts/report/repro.py --list
 else
 repro:
-	@python3 scripts/repro.py --list | grep "^  $(BUG) " > /dev/null || \
+	@python3 scripts/report/repro.py --list | grep "^  $(BUG) " > /dev/null || \
 		{ echo "movops: no reproducer named '$(BUG)' (make repro lists them)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(REPRO_RUN)
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
-	@MOVOPS_ONLY=repro MOVOPS_REPRO=$(BUG) scripts/mkinitramfs.sh $(REPRO_INITRD)
+	@MOVOPS_ONLY=repro MOVOPS_REPRO=$(BUG) scripts/host/mkinitramfs.sh $(REPRO_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(REPRO_RUN) INITRD=$(REPRO_INITRD)
-	@python3 scripts/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
+	@python3 scripts/report/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
 		--ktap $(REPRO_RUN)/runner.ktap --vm-record $(REPRO_RUN)/vm.json \
 		--patches "$(MOVOPS_PATCH_NAMES)" --out $(REPRO_RUN)/repro.json
 endif

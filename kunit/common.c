@@ -26,7 +26,7 @@
  * Free pages of this node's ZONE_MOVABLE from which a clean range of any
  * size the suite asks for must be found: the harness boots its guests with
  * a cold-plugged DIMM onlined movable (memhp_default_state=online_movable,
- * scripts/vm.py), added after the boot-time memblock allocations, so none
+ * scripts/host/vm.py), added after the boot-time memblock allocations, so none
  * of its pageblocks holds a reserved page.  Eight pageblocks (16 MiB on
  * x86) free there leave room for every fixture many times over.
  */

@@ -13,12 +13,16 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+# The tests import the scripts by name. The scripts they run find the shared
+# library (scripts/report: ktap, splats, expectations, ...) on PYTHONPATH,
+# as under make (Makefile).
+LIBRARY = os.path.join(TOP, 'scripts', 'report')
+IMPORTED = [LIBRARY] + [os.path.join(TOP, 'scripts', d) for d in ('host', 'kunit')]
 
 
 def run_module(name):
     """(report text, tests run, failed, skipped) of one test module."""
-    sys.path.insert(0, os.path.join(TOP, 'scripts'))
-    sys.path.insert(0, HERE)
+    sys.path[:0] = [HERE] + IMPORTED
     stream = io.StringIO()
     try:
         suite = unittest.defaultTestLoader.loadTestsFromName(name)
@@ -30,6 +34,8 @@ def run_module(name):
 
 
 def main():
+    os.environ['PYTHONPATH'] = os.pathsep.join(
+        [LIBRARY] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
     names = sorted(f[:-3] for f in os.listdir(HERE)
                    if f.startswith('test_') and f.endswith('.py'))
     with multiprocessing.Pool(max(2, os.cpu_count() or 1)) as pool:

@@ -30,15 +30,15 @@ class AnyTree(unittest.TestCase):
     def test_version_from_the_trees_makefile(self):
         with tempfile.TemporaryDirectory() as d:
             fake_tree(d, 7, 2, '')
-            r = sh('scripts/tree-version.sh "$T"', {'T': d})
+            r = sh('scripts/host/tree-version.sh "$T"', {'T': d})
             self.assertEqual(r.stdout.strip(), '7.2')
-            r = sh('scripts/tree-version.sh "$T/none"', {'T': d})
+            r = sh('scripts/host/tree-version.sh "$T/none"', {'T': d})
             self.assertEqual(r.stdout.strip(), '')
 
     def fragment(self, kconfig):
         with tempfile.TemporaryDirectory() as d:
             fake_tree(d, 9, 9, kconfig)
-            return sh('. scripts/versions.sh && kconfig_fragment "$KSRC"',
+            return sh('. scripts/host/versions.sh && kconfig_fragment "$KSRC"',
                       {'KSRC': d, 'KVER': '9.9'})
 
     def test_fragment_by_the_symbols_the_tree_defines(self):
@@ -56,25 +56,25 @@ class AnyTree(unittest.TestCase):
         self.assertEqual(r.stdout.strip(), '')
 
     def test_unknown_version_without_ksrc_is_refused(self):
-        r = sh('. scripts/versions.sh', {'KVER': '9.9', 'KSRC': ''})
+        r = sh('. scripts/host/versions.sh', {'KVER': '9.9', 'KSRC': ''})
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("unsupported KVER='9.9'", r.stderr)
 
     def test_debian_kernels_known(self):
-        r = sh('. scripts/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE $DEB_IMG_RE"',
+        r = sh('. scripts/host/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE $DEB_IMG_RE"',
                {'DEBIAN': 'debian-rt', 'KVER': '7.3'})
         self.assertEqual(r.stdout.split()[0], 'trixie-backports', r.stderr)
         self.assertIn(r'-rt-amd64$', r.stdout)
-        r = sh('. scripts/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE"',
+        r = sh('. scripts/host/versions.sh && debian_kernel && echo "$DEB_IMG_SUITE"',
                {'DEBIAN': 'debian', 'KVER': '6.12'})
         self.assertEqual(r.stdout.strip(), 'bookworm-backports', r.stderr)
-        r = sh('. scripts/versions.sh && debian_kernel', {'DEBIAN': 'debian-cloud', 'KVER': '7.3'})
+        r = sh('. scripts/host/versions.sh && debian_kernel', {'DEBIAN': 'debian-cloud', 'KVER': '7.3'})
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("no Debian prebuilt kernel kind 'debian-cloud'", r.stderr)
 
     def test_matrix_target_naming_nothing_fails_by_name(self):
         with tempfile.TemporaryDirectory() as b:
-            r = subprocess.run(['make', '-s', '-f', 'scripts/matrix.mk', 'TARGETS=7.3-nonesuch',
+            r = subprocess.run(['make', '-s', '-f', 'scripts/host/matrix.mk', 'TARGETS=7.3-nonesuch',
                                 f'TOP={TOP}', f'BUILD={b}'], capture_output=True, text=True, cwd=TOP)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("matrix target 7.3-nonesuch: no kernel kind or flavour 'nonesuch'", r.stderr)

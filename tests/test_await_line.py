@@ -1,4 +1,4 @@
-"""scripts/await-line.sh: make check starts its host-side steps when the
+"""scripts/host/await-line.sh: make check starts its host-side steps when the
 guest's stress phase begins (a line on the KTAP port) or when the VM run
 has ended without one (a stop file); never before either."""
 import os
@@ -9,7 +9,7 @@ import time
 import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-AWAIT = os.path.join(TOP, 'scripts', 'await-line.sh')
+AWAIT = os.path.join(TOP, 'scripts', 'host', 'await-line.sh')
 PAT = '^# movops-stress-check:'
 
 

@@ -1,4 +1,4 @@
-"""bench-report.py on a made-up console log shaped like scripts/guest/bench.sh's
+"""bench_report.py on a made-up console log shaped like scripts/guest/bench.sh's
 output: the batched rows are judged and summarised, and the regression gate
 fails when a ratio falls below the baseline by more than the tolerance."""
 import json
@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPORT = os.path.join(os.path.dirname(HERE), 'scripts', 'bench-report.py')
+REPORT = os.path.join(os.path.dirname(HERE), 'scripts', 'report', 'bench_report.py')
 
 
 def console(reps=3, balloon_ns=100_000_000, anon_moved=None, zs_bad=0):
@@ -110,7 +110,7 @@ class BenchReport(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stdout)
             files.append(os.path.join(d, 'bench.json'))
         out = os.path.join(os.path.dirname(files[0]), 'base.json')
-        tool = os.path.join(os.path.dirname(REPORT), 'bench', 'median-baseline.py')
+        tool = os.path.join(os.path.dirname(REPORT), 'median_baseline.py')
         p = subprocess.run([sys.executable, tool, out] + files, capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(out) as f:

@@ -10,7 +10,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'test_data')
-SCRIPTS = os.path.join(os.path.dirname(HERE), 'scripts')
+SCRIPTS = os.path.join(os.path.dirname(HERE), 'scripts', 'report')
 
 
 class DeadCheck(unittest.TestCase):

@@ -32,8 +32,9 @@ class Clean(unittest.TestCase):
             os.makedirs(os.path.join(clone, 'build', 'results'))
             shutil.copy(os.path.join(TOP, 'Makefile'), clone)
             # The Makefile reads the architecture table as it starts.
-            os.makedirs(os.path.join(clone, 'scripts'))
-            shutil.copy(os.path.join(TOP, 'scripts', 'arch.sh'), os.path.join(clone, 'scripts'))
+            os.makedirs(os.path.join(clone, 'scripts', 'host'))
+            shutil.copy(os.path.join(TOP, 'scripts', 'host', 'arch.sh'),
+                        os.path.join(clone, 'scripts', 'host'))
             write(os.path.join(cache, 'kernel', 'x'), 'cached')
             # The siblings a split path would name: "<d>/my" and "<d>/cache".
             mine = write(os.path.join(d, 'my', 'keep'), 'sibling')
@@ -91,7 +92,7 @@ class FetchLock(unittest.TestCase):
             env = dict(os.environ, PATH=bin_ + ':' + os.environ['PATH'], KVER='7.3',
                        MOVOPS_CACHE=os.path.join(d, 'cache'), FAKE_LOG=log, FAKE_TAR=outer)
             env.pop('KSRC', None)
-            cmd = [os.path.join(TOP, 'scripts', 'fetch-kernel.sh')]
+            cmd = [os.path.join(TOP, 'scripts', 'host', 'fetch-kernel.sh')]
             procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True) for _ in range(2)]
             outs = [p.communicate(timeout=60) for p in procs]
@@ -124,7 +125,7 @@ class VmStderr(unittest.TestCase):
         rec = os.path.join(d, 'vm.json')
         env = dict(os.environ, FAKE_FAIL='1' if fail else '')
         t0 = time.monotonic()
-        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'vm.py'),
+        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'host', 'vm.py'),
                             '--kernel', kernel, '--qemu', qemu, '--accel', 'tcg',
                             '--console', os.path.join(d, 'console.log'),
                             '--ktap', os.path.join(d, 'runner.ktap'),
@@ -167,7 +168,7 @@ class WarmCheckKilled(unittest.TestCase):
             pidfile = os.path.join(d, 'make.pid')
             os.makedirs(os.path.join(d, 'results'))
             env = dict(os.environ, PATH=bin_ + ':' + os.environ['PATH'], FAKE_PID=pidfile)
-            p = subprocess.Popen([sys.executable, os.path.join(TOP, 'scripts', 'warm_check.py'),
+            p = subprocess.Popen([sys.executable, os.path.join(TOP, 'scripts', 'host', 'warm_check.py'),
                                   '--top', top, '--kernel', os.path.join(d, 'kernel'),
                                   '--ko-dir', os.path.join(d, 'src'),
                                   '--results', os.path.join(d, 'results')],

@@ -1,7 +1,7 @@
 """kcidb.py on recorded guest logs (tests/test_data/README.md says where
 each came from): each run goes through verdict.py as the Makefile runs it,
 then kcidb.py, and the output is checked against the KCIDB v5 schema the
-project wrote (scripts/kcidb-schema-v5.json)."""
+project wrote (scripts/report/kcidb-schema-v5.json)."""
 import json
 import os
 import subprocess
@@ -14,9 +14,9 @@ import jsonschema
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 DATA = os.path.join(HERE, 'test_data')
-VERDICT = os.path.join(TOP, 'scripts', 'verdict.py')
-KCIDB = os.path.join(TOP, 'scripts', 'kcidb.py')
-SCHEMA = os.path.join(TOP, 'scripts', 'kcidb-schema-v5.json')
+VERDICT = os.path.join(TOP, 'scripts', 'report', 'verdict.py')
+KCIDB = os.path.join(TOP, 'scripts', 'report', 'kcidb.py')
+SCHEMA = os.path.join(TOP, 'scripts', 'report', 'kcidb-schema-v5.json')
 
 
 def data(name):

@@ -9,7 +9,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'test_data')
-KF = os.path.join(os.path.dirname(HERE), 'scripts', 'known_failures.py')
+KF = os.path.join(os.path.dirname(HERE), 'scripts', 'report', 'known_failures.py')
 ENOENT = 'movops_balloon.balloon_enoent_balloon_pages_stat'
 KNOWN = ('* ' + ENOENT + ' match="NR_BALLOON_PAGES still counts the page deflated by -ENOENT"'
          ' the NR_BALLOON_PAGES bug\n')

@@ -2,7 +2,7 @@
 The stream is built from pass-runner.ktap as the kernel tree's
 kselftest/runner.sh wraps a test's output ('# ' before each line, one result
 line for the collection), with the stub's record after it, as
-scripts/kselftest-root.sh's guest command prints them."""
+scripts/host/kselftest-root.sh's guest command prints them."""
 import os
 import re
 import shutil
@@ -13,10 +13,10 @@ import threading
 import time
 import unittest
 
+import kselftest_check
+import vm
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'scripts'))
-import kselftest_check  # noqa: E402
-import vm  # noqa: E402
 
 ENTRY = 'selftests: movops: run_movops.sh'
 

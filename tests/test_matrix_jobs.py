@@ -1,13 +1,13 @@
-"""make matrix -jN: how many targets run at once (scripts/matrix-jobs.sh),
-and that scripts/matrix.mk really runs them side by side."""
+"""make matrix -jN: how many targets run at once (scripts/host/matrix-jobs.sh),
+and that scripts/host/matrix.mk really runs them side by side."""
 import os
 import subprocess
 import tempfile
 import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JOBS = os.path.join(TOP, 'scripts', 'matrix-jobs.sh')
-MK = os.path.join(TOP, 'scripts', 'matrix.mk')
+JOBS = os.path.join(TOP, 'scripts', 'host', 'matrix-jobs.sh')
+MK = os.path.join(TOP, 'scripts', 'host', 'matrix.mk')
 GIB = 1024 * 1024
 
 

@@ -1,4 +1,4 @@
-"""make mutants (scripts/mutants.py): a mutant of a .c file takes the fast
+"""make mutants (scripts/host/mutants.py): a mutant of a .c file takes the fast
 path (modules and initramfs built once against the pristine kernel, its run
 the boot and the verdict alone); a header mutant gets the whole make run
 with modules of its own. Run end to end with a stand-in for make."""
@@ -122,7 +122,7 @@ class EndToEnd(unittest.TestCase):
         shutil.rmtree(self.tmp)
 
     def run_mutants(self, *names):
-        return subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'mutants.py'),
+        return subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'host', 'mutants.py'),
                                '--build', os.path.join(self.tmp, 'build'), *names],
                               env=self.env, capture_output=True, text=True, timeout=60)
 
@@ -154,7 +154,7 @@ class EndToEnd(unittest.TestCase):
         self.assertIn('modules and initramfs once', p.stdout)
 
     def test_budget_leaves_the_rest_not_started(self):
-        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'mutants.py'),
+        p = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'host', 'mutants.py'),
                             '--build', os.path.join(self.tmp, 'build'), '--budget', '60',
                             'isolate-twice'], env=self.env, capture_output=True, text=True,
                            timeout=60)

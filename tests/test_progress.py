@@ -1,4 +1,4 @@
-"""scripts/progress.sh (progress() of common.sh) and vm.py's Progress: a
+"""scripts/host/progress.sh (progress() of common.sh) and vm.py's Progress: a
 long step prints a line every PROGRESS_S seconds, a short one prints
 nothing, the step's exit status comes through."""
 import contextlib
@@ -11,7 +11,7 @@ import unittest
 import vm
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROGRESS = os.path.join(TOP, 'scripts', 'progress.sh')
+PROGRESS = os.path.join(TOP, 'scripts', 'host', 'progress.sh')
 
 
 def run(*args, every='1'):

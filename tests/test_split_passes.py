@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = os.path.join(os.path.dirname(HERE), 'scripts')
+SCRIPTS = os.path.join(os.path.dirname(HERE), 'scripts', 'report')
 SPLIT = os.path.join(SCRIPTS, 'split_passes.py')
 VERDICT = os.path.join(SCRIPTS, 'verdict.py')
 

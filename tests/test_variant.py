@@ -1,4 +1,4 @@
-"""Kernel variants (scripts/variant.sh) on a toy tree: the tag follows the
+"""Kernel variants (scripts/host/variant.sh) on a toy tree: the tag follows the
 patches' contents, applying a set undoes the last one, the pristine tree is
 never written, and the namespace shows the copy at the pristine paths.
 Also the mutant catalogue: each patch names the file it mutates."""
@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VARIANT = os.path.join(TOP, 'scripts', 'variant.sh')
+VARIANT = os.path.join(TOP, 'scripts', 'host', 'variant.sh')
 
 ONE = """Mutant: one
 ---

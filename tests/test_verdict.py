@@ -10,7 +10,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'test_data')
 TOP = os.path.dirname(HERE)
-VERDICT = os.path.join(TOP, 'scripts', 'verdict.py')
+VERDICT = os.path.join(TOP, 'scripts', 'report', 'verdict.py')
 
 
 def data(name):
@@ -166,7 +166,7 @@ class Verdict(unittest.TestCase):
             self.assertEqual(res['facts']['kver'], '7.3.4')
             # Every skip of that run is listed; without one entry the run is
             # red, naming the skip.
-            with open(os.path.join(TOP, 'scripts', 'expected-skips.txt')) as f:
+            with open(os.path.join(TOP, 'scripts', 'report', 'expected-skips.txt')) as f:
                 lines = f.read().splitlines(True)
             cut = os.path.join(d, 'skips.txt')
             with open(cut, 'w') as f:
@@ -214,7 +214,7 @@ class Verdict(unittest.TestCase):
     def test_stress_phase_off_is_expected_only_for_the_recorded_setting(self):
         """MOVOPS_STRESS_CHECK_SECONDS=0: the guest records the setting and
         skips stress_check; the repository's list expects that skip only
-        when the run recorded 0 (scripts/expected-skips.txt)."""
+        when the run recorded 0 (scripts/report/expected-skips.txt)."""
         def ktap(recorded):
             return ('KTAP version 1\nok 1 movops_load\n' + recorded +
                     'ok 2 stress_check # SKIP MOVOPS_STRESS_CHECK_SECONDS=0: '

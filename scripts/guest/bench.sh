@@ -7,7 +7,7 @@
 # many rounds of the batched path: a whole pageblock per alloc_contig_range()
 # for each kind, pageblocks filled afresh each round, and the guest's own
 # copy_page()/memcpy() rate beside them. Prints "movops-bench: ..." lines on
-# the console for scripts/bench-report.py, which makes every judgement; a
+# the console for scripts/report/bench_report.py, which makes every judgement; a
 # setup failure prints "movops-bench: error".
 MV=/sys/kernel/debug/movops
 D=${MODDIR:-/movops}
@@ -42,7 +42,7 @@ BP=$(awk '$1 == "pageblock_pages" { print $2 }' "$MV/bench")
 put inflate "$NB"
 put zs_alloc "$NZ 2048"
 # A test of the test: MOVOPS_INJECT=balloon_fail makes every balloon
-# migration fail, which bench-report.py must refuse.
+# migration fail, which bench_report.py must refuse.
 [ -z "$MOVOPS_INJECT" ] || put inject "$MOVOPS_INJECT"
 r=1
 while [ "$r" -le "$REPS" ]; do

@@ -304,7 +304,7 @@ if [ -z "$MOVOPS_ONLY" ] && { [ -z "$MOVOPS_INJECT" ] || [ "$MOVOPS_INJECT" = no
 	[ -f "$MODDIR/stress.sh" ]; then
 	. "$MODDIR/stress.sh"
 	# make check starts its host-side steps at this line (the phase runs for
-	# a fixed time; scripts/await-line.sh). Not a "movops-phase:" line: the
+	# a fixed time; scripts/host/await-line.sh). Not a "movops-phase:" line: the
 	# plan does not list this phase.
 	ktap_diag "movops-stress-check: begins"
 	run_t0=$(now_ms)

@@ -3,7 +3,7 @@
 # by movops-run.sh when MOVOPS_ONLY=repro; MOVOPS_REPRO names the bug
 # ("make repro" lists them). Each prints one KTAP line, repro_NAME. On a
 # kernel without the fix, dma-pageblock and isolate-undo end in a VM_BUG_ON
-# (the host's scripts/repro.py reads that as the bug reproduced); the guest
+# (the host's scripts/report/repro.py reads that as the bug reproduced); the guest
 # boots with oops=panic so that the run ends there.
 
 # repro_trigger NAME: run movops_repro.ko's reproducer NAME.

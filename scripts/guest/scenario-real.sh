@@ -7,7 +7,7 @@
 # leaves the module holding no pages).
 #
 # The host side: a line "# movops-host: balloon-inflate N" (MiB) or
-# "# movops-host: balloon-deflate" reaches scripts/vm.py, which sets the
+# "# movops-host: balloon-deflate" reaches scripts/host/vm.py, which sets the
 # balloon target over QMP.  Only when the kernel command line carries
 # movops.host=qmp does a host listen; elsewhere the balloon checks SKIP.
 # The line goes straight to the host's port, MOVOPS_HOST_PORT (the guest's

@@ -271,7 +271,7 @@ scenario_stress() {
 }
 
 # dmesg_splats: lines of the kernel log since the last "dmesg -c" that start
-# a splat (the patterns of scripts/splats.py that matter in the guest).
+# a splat (the patterns of scripts/report/splats.py that matter in the guest).
 dmesg_splats() {
 	dmesg | grep -E 'WARNING:|cut here|BUG[: ]|Oops|general protection|KASAN:|UBSAN:|list_(add|del) corruption|Kernel panic' | head -5
 }
@@ -327,7 +327,7 @@ st_phase_unload_hammer() {
 # the phase, a skip expected-skips.txt lists for that recorded setting).
 scenario_check_stress() {
 	secs=${MOVOPS_STRESS_CHECK_SECONDS:-30}
-	# The setting as run: scripts/expected-skips.txt expects the skip
+	# The setting as run: scripts/report/expected-skips.txt expects the skip
 	# below only when this says 0.
 	record stress_check_seconds "$secs"
 	[ "$secs" -gt 0 ] 2>/dev/null ||
