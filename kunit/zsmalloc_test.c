@@ -11,17 +11,25 @@
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 
+/* The zspage layout a case is for, checked before and after migration. */
+enum mk_zs_layout {
+	MK_ZS_ANY,
+	MK_ZS_CROSSING,		/* some objects span two pages */
+	MK_ZS_ONE_PER_PAGE,	/* each object alone on a page of its own */
+};
+
 struct mk_zs_param {
 	unsigned int size;		/* 0: the first huge class; else for 4 KiB pages */
+	enum mk_zs_layout layout;
 	char desc[32];
 };
 
 static const struct mk_zs_param mk_zs_params[] = {
-	{ 32, "size_32" },
-	{ 200, "size_200" },
-	{ 1000, "size_1000" },
-	{ 2500, "size_2500_page_crossing" },
-	{ 0, "huge_class" },
+	{ 32, MK_ZS_ANY, "size_32" },
+	{ 200, MK_ZS_ANY, "size_200" },
+	{ 1000, MK_ZS_ANY, "size_1000" },
+	{ 2500, MK_ZS_CROSSING, "size_2500_page_crossing" },
+	{ 0, MK_ZS_ONE_PER_PAGE, "huge_class" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(mk_zs, mk_zs_params, desc);
@@ -44,10 +52,59 @@ static unsigned int mk_zs_nobj(unsigned int size)
 	return clamp_t(unsigned int, 4 * PAGE_SIZE / size, 8, MK_ZS_MAX_OBJS);
 }
 
+/* Objects of @zp whose data spans two pages. */
+static unsigned int mk_zs_crossing(struct mk_zpool *zp)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < zp->nobj; i++)
+		n += zp->obj[i].pfn[1] != 0;
+	return n;
+}
+
+/* Distinct pages the objects start on. */
+static unsigned int mk_zs_first_pages(struct kunit *test, struct mk_zpool *zp)
+{
+	unsigned long *v;
+	unsigned int i;
+
+	v = kunit_kcalloc(test, zp->nobj, sizeof(*v), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	for (i = 0; i < zp->nobj; i++)
+		v[i] = zp->obj[i].pfn[0];
+	i = mv_sort_unique(v, zp->nobj);
+	kunit_kfree(test, v);
+	return i;
+}
+
+/*
+ * The case's layout holds on this page size (64 KiB pages give every
+ * class other zspages): objects of the page-crossing case span two pages,
+ * the huge class's objects each sit alone on a one-page zspage.
+ */
+static void mk_zs_expect_layout(struct kunit *test, const struct mk_zs_param *p,
+				struct mk_zpool *zp, const char *when)
+{
+	unsigned int crossing = mk_zs_crossing(zp);
+
+	if (p->layout == MK_ZS_CROSSING)
+		KUNIT_EXPECT_GT_MSG(test, crossing, 0,
+				    "%s: no object of %u bytes spans two %lu-byte pages",
+				    when, zp->size, PAGE_SIZE);
+	if (p->layout != MK_ZS_ONE_PER_PAGE)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, crossing, 0, "%s: huge objects (%u bytes) span pages",
+			    when, zp->size);
+	KUNIT_EXPECT_EQ_MSG(test, mk_zs_first_pages(test, zp), zp->nobj,
+			    "%s: %u huge objects (%u bytes) do not each have a page",
+			    when, zp->nobj, zp->size);
+	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), zp->nobj);
+}
+
 static void zs_targeted_migration_keeps_data(struct kunit *test)
 {
 	const struct mk_zs_param *p = test->param_value;
-	unsigned int i, j, k, stale = 0, bad;
+	unsigned int i, j, k, stale = 0, bad, crossing;
 	unsigned long pages, *old;
 	struct mk_zpool *zp;
 
@@ -59,8 +116,11 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
 			      "%u objects corrupt before any migration", bad);
 	KUNIT_ASSERT_GT(test, zp->npfn, 0);
-	kunit_info(test, "%u objects of %u bytes on %u pages, %u from the primed range\n",
-		   zp->nobj, zp->size, zp->npfn, zp->in_prime);
+	crossing = mk_zs_crossing(zp);
+	kunit_info(test, "%u objects of %u bytes on %u pages (page size %lu, huge class %zu), %u spanning two pages, %u from the primed range\n",
+		   zp->nobj, zp->size, zp->npfn, PAGE_SIZE,
+		   zs_huge_class_size(zp->pool), crossing, zp->in_prime);
+	mk_zs_expect_layout(test, p, zp, "before migration");
 	pages = zs_get_total_pages(zp->pool);
 	old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, old);
@@ -74,6 +134,9 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
 			      "%u of %u objects corrupt after migration", bad, zp->nobj);
 	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), pages);
+	KUNIT_EXPECT_EQ_MSG(test, mk_zs_crossing(zp), crossing,
+			    "objects spanning two pages before and after migration");
+	mk_zs_expect_layout(test, p, zp, "after migration");
 }
 
 /*
