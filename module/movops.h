@@ -223,6 +223,14 @@ unsigned long mv_moved_since_snapshot_zs(void);
 int mv_compact_target(unsigned int n);
 void mv_compact_target_exit(void);
 
+/* vballoon.c: virtio_balloon's configuration, in the device's 4 KiB units. */
+struct mv_vballoon {
+	u32 num_pages;		/* the host's target */
+	u32 actual;		/* what the driver says it holds */
+};
+
+int mv_vballoon_read(struct mv_vballoon *vb);
+
 /* ops.c, status.c: the core debugfs files. */
 void mv_ops_init(struct dentry *dir);
 int mv_set_inject(int mode);

@@ -11,6 +11,7 @@
 #include <linux/memory.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/virtio_balloon.h>
 
 #include "movops.h"
 
@@ -33,6 +34,21 @@ static void mv_put_last(struct seq_file *m)
 	mv_put(m, "last_zs_objects_moved", mv.last_zs_objects_moved);
 	mv_put(m, "last_balloon_error", mv.last_balloon_error);
 	mv_put(m, "last_zs_error", mv.last_zs_error);
+}
+
+/*
+ * virtio_balloon's target and holding in the device's units, and the unit
+ * (VIRTIO_BALLOON_PFN_SHIFT); -1 each without a virtio balloon.
+ */
+static void mv_put_vballoon(struct seq_file *m)
+{
+	struct mv_vballoon vb;
+	bool ok = !mv_vballoon_read(&vb);
+
+	mv_put(m, "virtio_balloon_num_pages", ok ? vb.num_pages : -1);
+	mv_put(m, "virtio_balloon_actual", ok ? vb.actual : -1);
+	mv_put(m, "virtio_balloon_unit_bytes",
+	       ok ? 1L << VIRTIO_BALLOON_PFN_SHIFT : -1);
 }
 
 static int mv_counters_show(struct seq_file *m, void *v)
@@ -67,6 +83,7 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "moved_since_snapshot_zs",
 	       mv.has_snapshot ? mv_moved_since_snapshot_zs() : 0);
 	mv_put_last(m);
+	mv_put_vballoon(m);
 	mv_put(m, "inject", READ_ONCE(mv.inject));
 	mv_put(m, "compact_target_blocks", mv.ct_n);
 	mv_put(m, "pageblock_pages", pageblock_nr_pages);

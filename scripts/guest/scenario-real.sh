@@ -25,6 +25,7 @@
 #                      counted: real_balloon_census_within_migrate_delta
 #   balloon_moved      expect more moves than seen: real_balloon_census_moved
 #   balloon_nodeflate  the deflate request is held back: real_balloon_deflated_all
+#   balloon_units      expect one 4 KiB unit more per kernel page: real_balloon_units
 #   zram_same          expect one same-filled page more: zram_written
 #   zram_census        expect one zsmalloc page more: census_zsmalloc_matches_zram
 #   zram_moved         expect more moved pages than seen: zram_zs_pages_moved
@@ -118,8 +119,44 @@ mr_targets_off() {
 mr_compact() { echo 1 > /proc/sys/vm/compact_memory; }
 MR_EVENTS="compact_migrate_scanned compact_free_scanned compact_isolated pgmigrate_success pgmigrate_fail"
 
+# mr_wait_counter NAME VALUE SECONDS: until movops.ko's counter NAME is VALUE
+mr_wait_counter() {
+	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
+	while [ "$(mv_counter "$1")" != "$2" ]; do
+		t=$((t - 1))
+		[ "$t" -gt 0 ] || return 1
+		usleep 100000
+	done
+}
+
+# virtio_balloon counts in the device's 4 KiB units, the kernel in pages:
+# with 64 KiB pages one balloon page is 16 units. The device's num_pages
+# (the host's target) and actual (what the driver says it holds, written
+# after each inflate batch), as movops.ko reads them from its
+# configuration, must both be the request in units and INFLATED pages
+# times the units per page.
+mr_balloon_units() {
+	unit=$(mv_counter virtio_balloon_unit_bytes)
+	case $unit in
+	'' | *[!0-9]* | 0)
+		ktap_fail real_balloon_units "movops.ko found no virtio balloon device (virtio_balloon_unit_bytes $unit)"
+		return ;;
+	esac
+	want=$((MR_BALLOON_MIB * 1048576 / unit))
+	mr_wait_counter virtio_balloon_actual "$want" 5
+	upp=$((PAGE_KB * 1024 / unit))
+	num=$(mv_counter virtio_balloon_num_pages)
+	act=$(mv_counter virtio_balloon_actual)
+	record real_balloon_units_per_page "$upp"
+	record real_balloon_device_num_pages "$num"
+	record real_balloon_device_actual "$act"
+	ktap_diag "virtio_balloon: device num_pages $num, actual $act units of $unit bytes; $1 pages of $PAGE_KB KiB inflated ($upp units each)"
+	check_eq real_balloon_units "$num $act $(($1 * (upp + $(mr_plus balloon_units))))" \
+		"$want $want $want"
+}
+
 mr_balloon() {
-	names="real_balloon_inflated census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all"
+	names="real_balloon_inflated real_balloon_units census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all"
 	if ! grep -qw movops.host=qmp /proc/cmdline || mr_fault no_qmp; then
 		for n in $names; do
 			ktap_skip "$n" "no host serves balloon requests (movops.host=qmp not on the kernel command line)"
@@ -138,13 +175,14 @@ mr_balloon() {
 	record real_balloon_inflated_pages "$inflated"
 	check_eq real_balloon_inflated "$inflated" "$pages"
 	if [ "$inflated" = 0 ]; then
-		for n in census_balloon_matches_nr_balloon_pages real_balloon_census_moved real_balloon_census_within_migrate_delta real_balloon_deflated_all; do
+		for n in ${names#real_balloon_inflated }; do
 			ktap_skip "$n" "the balloon never inflated (real_balloon_inflated failed)"
 		done
 		mr_host balloon-deflate
 		return
 	fi
 
+	mr_balloon_units "$inflated"
 	mr_census
 	nb=$(mr_nr_balloon)
 	record census_balloon_pages "$(mr_c balloon)"
@@ -221,8 +259,11 @@ mr_balloon() {
 	deflated=$(($(vmstat balloon_deflate) - d0))
 	record real_balloon_deflated_pages "$deflated"
 	mr_census
-	check_eq real_balloon_deflated_all "$deflated $(mr_nr_balloon) $(mr_c balloon)" \
-		"$inflated $nb0 $MR_CB0"
+	mr_wait_counter virtio_balloon_actual 0 5
+	record real_balloon_device_actual_deflated "$(mv_counter virtio_balloon_actual)"
+	check_eq real_balloon_deflated_all \
+		"$deflated $(mr_nr_balloon) $(mr_c balloon) $(mv_counter virtio_balloon_actual)" \
+		"$inflated $nb0 $MR_CB0 0"
 	if mr_fault balloon_nodeflate; then
 		mr_host balloon-deflate
 		mr_wait balloon_deflate $((d0 + inflated)) 30
