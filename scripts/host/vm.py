@@ -372,7 +372,7 @@ class Progress:
               f' of TIMEOUT={self.timeout:g}s', file=sys.stderr)
 
 
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--kernel', required=True)
     ap.add_argument('--initrd')
@@ -401,81 +401,44 @@ def main():
     ap.add_argument('--interactive', action='store_true')
     ap.add_argument('--probe-only', action='store_true',
                     help='print the accelerator ACCEL=auto would use, and exit')
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    if not (args.probe_only or args.interactive or (args.console and args.ktap)):
+        problem = cannot_boot(args)
+        if not problem:
+            ap.error('--console and --ktap are needed unless --interactive')
+    return args
 
+
+def cannot_boot(args):
+    """Why QEMU cannot start at all (no QEMU, no kernel or initrd), or None."""
     problem = None
     if not shutil.which(args.qemu):
         problem = f'{args.qemu} not found (make setup installs it)'
     for path in (args.kernel, args.initrd):
         if path and not os.path.isfile(path):
             problem = problem or f'{path} does not exist'
-    if problem and not args.probe_only:
-        print(f'movops: cannot boot: {problem}', file=sys.stderr)
-        if args.record:
-            with open(args.record, 'w') as f:
-                json.dump({'ended': f'could not start QEMU: {problem}'}, f)
-        return 125
-    if args.probe_only:
-        accel, why = (probe_kvm(args, args.probe_cache) if args.accel == 'auto'
-                      else (args.accel, 'ACCEL=' + args.accel))
-        print(f'movops: accelerator {accel}: {why}', file=sys.stderr)
-        print(accel)
-        return 0
-    if not args.interactive and not (args.console and args.ktap):
-        ap.error('--console and --ktap are needed unless --interactive')
+    return problem
 
+
+def accelerator(args):
+    """(accelerator, why): the probe's answer for ACCEL=auto, else ACCEL."""
     if args.accel == 'auto':
-        accel, why = probe_kvm(args, args.probe_cache)
-    else:
-        accel, why = args.accel, 'ACCEL=' + args.accel
-    print(f'movops: booting the guest, accelerator {accel}: {why}', file=sys.stderr)
+        return probe_kvm(args, args.probe_cache)
+    return args.accel, 'ACCEL=' + args.accel
 
-    tmp = tempfile.mkdtemp(prefix='movops-vm-')
-    qmp = args.qmp or os.path.join(tmp, 'qmp.sock')
-    record = {'accel': accel, 'accel_reason': why, 'timeout_s': args.timeout,
-              'qmp': qmp, 'ended': None}
-    for path in (args.console, args.ktap):
-        if path:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            open(path, 'w').close()
-    argv = qemu_argv(args, accel, args.console, args.ktap, qmp)
-    record['argv'] = argv
-    proc = None
-    ktap_in = None
-    status = 125
-    # QEMU's stderr goes to a file, never to a pipe nobody reads while it
-    # runs (a full pipe would block QEMU).
-    qemu_log = args.qemu_log or (os.path.join(os.path.dirname(os.path.abspath(args.console)),
-                                              'qemu-stderr.log') if args.console else
-                                 os.path.join(tmp, 'qemu-stderr.log'))
-    err_out = None
 
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
-    start = time.monotonic()
-    try:
-        if not args.interactive:
-            err_out = open(qemu_log, 'wb')
-        proc = subprocess.Popen(argv, stdin=None if args.interactive else subprocess.DEVNULL,
-                                stderr=err_out,
-                                start_new_session=not args.interactive,
-                                preexec_fn=die_with_parent)
-        if args.interactive:
-            proc.wait()
-            return proc.returncode
-        record['qemu_pid'] = proc.pid
-        deadline = start + args.timeout
-        first_ktap = None
-        total_mib = parse_size(args.mem) + parse_size(args.dimm)  # RAM on every arch
-        record['qmp_requests'] = []
-        ktap_in = open(args.ktap, 'rb')
-        console_in = open(args.console, 'rb')
-        watch = Watch(start, args.silence)
-        pending = b''
-        progress = Progress(start, args.timeout)
+def supervise(proc, args, qmp, record, start):
+    """Follow a running guest until QEMU exits, the guest dies or hangs
+    (Watch), or TIMEOUT; serve its host requests (QMP). Returns the Watch,
+    the end time and the time of the first KTAP output (None: none came)."""
+    deadline = start + args.timeout
+    first_ktap = None
+    total_mib = parse_size(args.mem) + parse_size(args.dimm)  # RAM on every arch
+    record['qmp_requests'] = []
+    watch = Watch(start, args.silence)
+    pending = b''
+    progress = Progress(start, args.timeout)
+    with open(args.ktap, 'rb') as ktap_in, open(args.console, 'rb') as console_in:
         while proc.poll() is None:
             now = time.monotonic()
             progress.tick(now)
@@ -508,44 +471,128 @@ def main():
         rest = console_in.read()
         if rest:
             watch.feed(rest, end)
-        watch.flush(end)
-        console_in.close()
-        if watch.fatal:
-            record['fatal_at_s'] = round(watch.fatal[0] - start, 3)
-        # The first splat of any kind (a WARNING does not end the run):
-        # how long after it the run ended is ended_at_s - splat_at_s.
-        if watch.first:
-            record['splat_at_s'] = round(watch.first[0] - start, 3)
-            record['splat'] = f'{watch.first[1]}: {watch.first[2]}'[:300]
-        record['ended_at_s'] = round(end - start, 3)
-        if record['ended'] is None and watch.fatal:
-            # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
-            record['ended'] = f'kernel died: {watch.fatal[1]}: {watch.fatal[2]}'
-        if record['ended'] and record['ended'].startswith(('kernel died', 'guest hung')):
-            status = 3
-            record['last_output_s'] = round(watch.last_output - start, 3)
-            print(f'movops: {record["ended"]}; QEMU ended {end - start:.1f}s after start',
-                  file=sys.stderr)
-        elif record['ended'] is None:
-            err = qemu_stderr(qemu_log)
-            if proc.returncode == 0:
-                record['ended'] = 'poweroff'
-                status = 0
-            else:
-                rc = proc.returncode
-                how = (f'QEMU was killed by signal {-rc} ({signal.Signals(-rc).name})'
-                       if rc < 0 else f'QEMU exited with status {rc}')
-                record['ended'] = how + (f': {err[-300:]}' if err else '')
-                record['qemu_stderr'] = err[-2000:]
-                print(f'movops: {record["ended"]}', file=sys.stderr)
-        elif record['ended'] == 'timeout':
-            status = 124
-            print(f'movops: guest did not finish within TIMEOUT={args.timeout:g}s; QEMU killed',
-                  file=sys.stderr)
-        if first_ktap is None:
-            first_ktap = end
-        record['boot_s'] = round(first_ktap - start, 3)
-        record['tests_s'] = round(end - first_ktap, 3)
+    watch.flush(end)
+    return watch, end, first_ktap
+
+
+def splat_times(record, watch, start, end):
+    """The record's times of the fatal splat, the first splat of any kind
+    (a WARNING does not end the run: ended_at_s - splat_at_s is how long
+    after it the run ended) and the end."""
+    if watch.fatal:
+        record['fatal_at_s'] = round(watch.fatal[0] - start, 3)
+    if watch.first:
+        record['splat_at_s'] = round(watch.first[0] - start, 3)
+        record['splat'] = f'{watch.first[1]}: {watch.first[2]}'[:300]
+    record['ended_at_s'] = round(end - start, 3)
+
+
+def how_it_ended(proc, args, record, watch, start, end, qemu_log):
+    """Name the end in the record; the exit status: 0 poweroff, 3 the
+    kernel died or the guest hung, 124 TIMEOUT, 125 QEMU failed."""
+    if record['ended'] is None and watch.fatal:
+        # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
+        record['ended'] = f'kernel died: {watch.fatal[1]}: {watch.fatal[2]}'
+    if record['ended'] and record['ended'].startswith(('kernel died', 'guest hung')):
+        record['last_output_s'] = round(watch.last_output - start, 3)
+        print(f'movops: {record["ended"]}; QEMU ended {end - start:.1f}s after start',
+              file=sys.stderr)
+        return 3
+    if record['ended'] == 'timeout':
+        print(f'movops: guest did not finish within TIMEOUT={args.timeout:g}s; QEMU killed',
+              file=sys.stderr)
+        return 124
+    if record['ended'] is not None:
+        return 125
+    if proc.returncode == 0:
+        record['ended'] = 'poweroff'
+        return 0
+    err = qemu_stderr(qemu_log)
+    rc = proc.returncode
+    how = (f'QEMU was killed by signal {-rc} ({signal.Signals(-rc).name})'
+           if rc < 0 else f'QEMU exited with status {rc}')
+    record['ended'] = how + (f': {err[-300:]}' if err else '')
+    record['qemu_stderr'] = err[-2000:]
+    print(f'movops: {record["ended"]}', file=sys.stderr)
+    return 125
+
+
+def run_guest(proc, args, qmp, record, start, qemu_log):
+    """The exit status of a started, non-interactive guest's run."""
+    record['qemu_pid'] = proc.pid
+    watch, end, first_ktap = supervise(proc, args, qmp, record, start)
+    splat_times(record, watch, start, end)
+    status = how_it_ended(proc, args, record, watch, start, end, qemu_log)
+    if first_ktap is None:
+        first_ktap = end
+    record['boot_s'] = round(first_ktap - start, 3)
+    record['tests_s'] = round(end - first_ktap, 3)
+    return status
+
+
+def write_record(path, record, **kw):
+    if path:
+        with open(path, 'w') as f:
+            json.dump(record, f, **kw)
+
+
+def on_signal(signum, _frame):
+    raise KeyboardInterrupt
+
+
+def prepare(args, accel, why, tmp):
+    """The QMP socket, QEMU's stderr file and the boot's record (with QEMU's
+    argv); the console and KTAP files are created empty."""
+    qmp = args.qmp or os.path.join(tmp, 'qmp.sock')
+    record = {'accel': accel, 'accel_reason': why, 'timeout_s': args.timeout,
+              'qmp': qmp, 'ended': None}
+    for path in (args.console, args.ktap):
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            open(path, 'w').close()
+    record['argv'] = qemu_argv(args, accel, args.console, args.ktap, qmp)
+    # QEMU's stderr goes to a file, never to a pipe nobody reads while it
+    # runs (a full pipe would block QEMU).
+    qemu_log = args.qemu_log or os.path.join(
+        os.path.dirname(os.path.abspath(args.console)) if args.console else tmp,
+        'qemu-stderr.log')
+    return qmp, qemu_log, record
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    problem = cannot_boot(args)
+    if problem and not args.probe_only:
+        print(f'movops: cannot boot: {problem}', file=sys.stderr)
+        write_record(args.record, {'ended': f'could not start QEMU: {problem}'})
+        return 125
+    accel, why = accelerator(args)
+    if args.probe_only:
+        print(f'movops: accelerator {accel}: {why}', file=sys.stderr)
+        print(accel)
+        return 0
+    print(f'movops: booting the guest, accelerator {accel}: {why}', file=sys.stderr)
+
+    tmp = tempfile.mkdtemp(prefix='movops-vm-')
+    qmp, qemu_log, record = prepare(args, accel, why, tmp)
+    argv = record['argv']
+    proc = None
+    status = 125
+    err_out = None
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    start = time.monotonic()
+    try:
+        if not args.interactive:
+            err_out = open(qemu_log, 'wb')
+        proc = subprocess.Popen(argv, stdin=None if args.interactive else subprocess.DEVNULL,
+                                stderr=err_out,
+                                start_new_session=not args.interactive,
+                                preexec_fn=die_with_parent)
+        if args.interactive:
+            proc.wait()
+            return proc.returncode
+        status = run_guest(proc, args, qmp, record, start, qemu_log)
     except KeyboardInterrupt:
         record['ended'] = 'interrupted'
         status = 130
@@ -555,19 +602,14 @@ def main():
         print(f'movops: could not start QEMU: {e}', file=sys.stderr)
     finally:
         kill_group(proc)
-        if ktap_in:
-            ktap_in.close()
         if err_out:
             err_out.close()
             err = qemu_stderr(qemu_log)
             if err and status != 0:
                 record['qemu_stderr'] = err[-2000:]
         shutil.rmtree(tmp, ignore_errors=True)
-        if args.record:
-            with open(args.record, 'w') as f:
-                json.dump(record, f, indent=1)
+        write_record(args.record, record, indent=1)
     return status
-
 
 if __name__ == '__main__':
     sys.exit(main())
