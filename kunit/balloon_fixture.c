@@ -9,8 +9,8 @@
 #include "movops_kunit.h"
 
 #include <kunit/resource.h>
-#include <linux/delay.h>
 
+/* Waits a deflate gives an isolated page (mv_tballoon_dequeue()). */
 #define MK_DEFLATE_TRIES	2000
 
 /* Caller holds mb->lock. */
@@ -149,42 +149,37 @@ bool mk_balloon_last_call(struct mk_balloon *mb, unsigned int since,
 	return found;
 }
 
+static unsigned int mk_tb_held(struct mv_tballoon *tb)
+{
+	return mk_balloon_held(container_of(tb, struct mk_balloon, tb));
+}
+
 /*
- * Take up to every page the balloon holds into @out, waiting for pages that
- * are isolated for a migration in flight.  Never balloon_page_dequeue(): it
- * BUG()s on an empty balloon.  Returns how many pages came out.
+ * Take every page the balloon holds into @out, waiting for pages that are
+ * isolated for a migration in flight (mv_tballoon_dequeue()).  Returns how
+ * many pages came out.
  */
 unsigned int mk_balloon_deflate(struct mk_balloon *mb, struct list_head *out)
 {
-	unsigned int tries, got = 0, want;
+	unsigned int waited, got;
 	struct page *page, *tmp;
 	unsigned long flags;
 	LIST_HEAD(pages);
 	int slot;
 
-	for (tries = 0; tries < MK_DEFLATE_TRIES; tries++) {
-		spin_lock_irqsave(&mb->lock, flags);
-		want = mb->held;
-		spin_unlock_irqrestore(&mb->lock, flags);
-		if (!want)
-			break;
-		if (!balloon_page_list_dequeue(&mb->tb.b, &pages, want)) {
-			usleep_range(500, 1000);
-			continue;
-		}
-		spin_lock_irqsave(&mb->lock, flags);
-		list_for_each_entry_safe(page, tmp, &pages, lru) {
-			slot = __mk_slot(mb, page_to_pfn(page));
-			if (slot >= 0)
-				mv_tballoon_forget(&mb->tb, &mb->page[slot]);
-			else
-				mb->foreign++;
-			mb->held--;
-			got++;
-			list_move_tail(&page->lru, out);
-		}
-		spin_unlock_irqrestore(&mb->lock, flags);
+	got = mv_tballoon_dequeue(&mb->tb, &pages, mk_balloon_held(mb),
+				  MK_DEFLATE_TRIES, mk_tb_held, &waited);
+	spin_lock_irqsave(&mb->lock, flags);
+	list_for_each_entry_safe(page, tmp, &pages, lru) {
+		slot = __mk_slot(mb, page_to_pfn(page));
+		if (slot >= 0)
+			mv_tballoon_forget(&mb->tb, &mb->page[slot]);
+		else
+			mb->foreign++;
+		mb->held--;
+		list_move_tail(&page->lru, out);
 	}
+	spin_unlock_irqrestore(&mb->lock, flags);
 	return got;
 }
 

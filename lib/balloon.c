@@ -6,6 +6,7 @@
  * movops.ko's balloon, its stress balloon and the KUnit suite's balloon
  * are each one of these, with an answer of their own.
  */
+#include <linux/delay.h>
 #include <linux/hash.h>
 
 #include "fixtures.h"
@@ -92,4 +93,33 @@ void mv_tballoon_init(struct mv_tballoon *tb, spinlock_t *lock,
 	tb->hash = hash;
 	tb->hash_bits = bits;
 	tb->answer = answer;
+}
+
+/*
+ * Dequeue up to @want pages of @tb onto @out, waiting for pages that a
+ * migration in flight holds isolated: while @held(@tb), the owner's count
+ * of its pages (listed, isolated, or on @out and not yet forgotten), says
+ * some are still in the balloon and none is listed, sleep and try again,
+ * at most @waits times.  Never balloon_page_dequeue(): it BUG()s on an
+ * empty balloon.  Returns how many came out; *@waited counts the sleeps.
+ */
+size_t mv_tballoon_dequeue(struct mv_tballoon *tb, struct list_head *out,
+			   size_t want, unsigned int waits,
+			   unsigned int (*held)(struct mv_tballoon *tb),
+			   unsigned int *waited)
+{
+	size_t got = 0, n;
+
+	*waited = 0;
+	while (got < want && held(tb) > got) {
+		n = balloon_page_list_dequeue(&tb->b, out, want - got);
+		got += n;
+		if (n)
+			continue;
+		if (*waited == waits)
+			break;
+		(*waited)++;
+		usleep_range(MV_DEQUEUE_WAIT_MIN_US, MV_DEQUEUE_WAIT_MAX_US);
+	}
+	return got;
 }

@@ -77,5 +77,12 @@ struct mv_tpage *mv_tballoon_lookup(struct mv_tballoon *tb, unsigned long pfn);
 void mv_tballoon_track(struct mv_tballoon *tb, struct mv_tpage *e,
 		       unsigned long pfn);
 void mv_tballoon_forget(struct mv_tballoon *tb, struct mv_tpage *e);
+/* One wait of mv_tballoon_dequeue() for an isolated page to come back. */
+#define MV_DEQUEUE_WAIT_MIN_US	200
+#define MV_DEQUEUE_WAIT_MAX_US	1000
+size_t mv_tballoon_dequeue(struct mv_tballoon *tb, struct list_head *out,
+			   size_t want, unsigned int waits,
+			   unsigned int (*held)(struct mv_tballoon *tb),
+			   unsigned int *waited);
 
 #endif /* _MOVOPS_FIXTURES_H */

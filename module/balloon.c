@@ -13,7 +13,7 @@
 
 DEFINE_HASHTABLE(mv_bhash, MV_BHASH_BITS);
 
-/* Give an isolated page this long to come back before giving up. */
+/* Give an isolated page this many waits to come back before giving up. */
 #define MV_DEQUEUE_TRIES	5000
 /*
  * Unloading waits this long for our pages to come back from migrations in
@@ -248,28 +248,23 @@ int mv_inflate_contig(unsigned int n)
 
 /*
  * Dequeue one page from @dev, waiting for one that is isolated for a
- * migration in flight.  balloon_page_list_dequeue(), not
- * balloon_page_dequeue(): that one BUG()s on a balloon with nothing listed
- * and nothing isolated, and the core's list is only read under its own
- * lock; whether @dev still holds a page is our records' to say.  NULL if
- * our records say it holds none, or every held page stayed isolated for
- * the whole wait.
+ * migration in flight (mv_tballoon_dequeue()); whether @dev still holds a
+ * page is our records' to say.  NULL if our records say it holds none, or
+ * every held page stayed isolated for the whole wait.
  */
 static struct page *mv_dequeue_one(struct mv_tballoon *dev)
 {
-	unsigned int tries;
+	unsigned int waited;
 	LIST_HEAD(pages);
+	size_t got;
 
-	for (tries = 0; tries < MV_DEQUEUE_TRIES; tries++) {
-		if (!mv_dev_held(dev)) {
-			mv_inc(MV_C_balloon_errors);
-			return NULL;
-		}
-		if (balloon_page_list_dequeue(&dev->b, &pages, 1))
-			return list_first_entry(&pages, struct page, lru);
-		mv_inc(MV_C_balloon_dequeue_retries);
-		usleep_range(200, 1000);
-	}
+	got = mv_tballoon_dequeue(dev, &pages, 1, MV_DEQUEUE_TRIES,
+				  mv_dev_held, &waited);
+	mv_add(MV_C_balloon_dequeue_retries, waited);
+	if (got)
+		return list_first_entry(&pages, struct page, lru);
+	if (!mv_dev_held(dev))
+		mv_inc(MV_C_balloon_errors);
 	return NULL;
 }
 

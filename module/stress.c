@@ -152,14 +152,9 @@ static int ms_start(void)
  */
 static void ms_drain(void)
 {
-	unsigned int tries = 0;
+	unsigned int tries;
 
-	while (ms_held() && tries < MS_DRAIN_TRIES) {
-		if (ms_deflate_one()) {
-			tries++;
-			usleep_range(200, 1000);
-			continue;
-		}
+	while (ms_held() && !ms_deflate_one(MS_DRAIN_TRIES)) {
 		ms_inc(MS_drained_balloon);
 		cond_resched();
 	}
@@ -295,7 +290,7 @@ int mv_stress_init(struct dentry *dir)
 
 static int ms_release_one(void)
 {
-	int ret = ms_deflate_one();
+	int ret = ms_deflate_one(0);
 
 	if (!ret)
 		ms_inc(MS_drained_balloon);

@@ -18,6 +18,7 @@
 #define MS_HASH_BITS		12
 #define MS_ZS_GFP	(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN | \
 			 __GFP_HIGHMEM | __GFP_MOVABLE)
+/* Waits a drain gives an isolated page to come back (mv_tballoon_dequeue()). */
 #define MS_DRAIN_TRIES	5000
 /* How long a drain waits for zsmalloc's deferred zspage frees (ms). */
 #define MS_POOL_SETTLE_MS	5000
@@ -75,7 +76,7 @@ static inline void ms_inc(enum ms_counter c)
 extern struct notifier_block ms_oom_nb;
 void ms_balloon_init(void);
 unsigned int ms_held(void);
-int ms_deflate_one(void);
+int ms_deflate_one(unsigned int waits);
 bool ms_zs_check(struct ms_zobj *o, u8 *buf);
 void ms_zs_free_one(unsigned int i, u8 *buf);
 int ms_balloon_fn(void *arg);

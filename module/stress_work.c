@@ -118,21 +118,29 @@ static int ms_inflate_one(void)
 	return 0;
 }
 
-/*
- * Dequeue one page.  balloon_page_list_dequeue() rather than
- * balloon_page_dequeue(): a page can leave by -ENOENT while isolated, so
- * our count may briefly exceed what the core still lists.
- */
-int ms_deflate_one(void)
+static unsigned int ms_tb_held(struct mv_tballoon *tb)
 {
+	return ms_held();
+}
+
+/*
+ * Dequeue one page, waiting up to @waits times for one that a migration
+ * holds isolated (mv_tballoon_dequeue(): a page can also leave by -ENOENT
+ * while isolated, so our count may briefly exceed what the core lists).
+ */
+int ms_deflate_one(unsigned int waits)
+{
+	unsigned int waited;
 	struct ms_bpage *e;
 	struct page *page;
 	LIST_HEAD(pages);
+	size_t got;
 
-	if (!balloon_page_list_dequeue(&ms.bdev.b, &pages, 1)) {
-		ms_inc(MS_balloon_dequeue_empty);
+	got = mv_tballoon_dequeue(&ms.bdev, &pages, 1, waits, ms_tb_held,
+				  &waited);
+	atomic_long_add(waited + !got, &ms_c[MS_balloon_dequeue_empty]);
+	if (!got)
 		return -EAGAIN;
-	}
 	page = list_first_entry(&pages, struct page, lru);
 	list_del(&page->lru);
 	spin_lock(&ms.lock);
@@ -169,7 +177,7 @@ static int ms_oom_notify(struct notifier_block *nb, unsigned long dummy,
 	unsigned int i;
 
 	for (i = 0; i < MS_OOM_BATCH && ms_held(); i++) {
-		if (ms_deflate_one())
+		if (ms_deflate_one(0))
 			break;
 		ms_inc(MS_oom_deflated);
 		(*freed)++;
@@ -208,7 +216,7 @@ int ms_balloon_fn(void *arg)
 				ms_inc(MS_enoent_requested);
 			}
 			for (i = 0; i < MS_BATCH && ms_held() > ms.bwant / 2; i++)
-				if (ms_deflate_one())
+				if (ms_deflate_one(0))
 					break;
 			if (ms_held() <= ms.bwant / 2)
 				up = true;
