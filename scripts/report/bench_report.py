@@ -292,7 +292,7 @@ def gate(res, baseline, tolerance):
     return bad
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--console', required=True)
     ap.add_argument('--vm-record', required=True)
@@ -303,36 +303,27 @@ def main():
     ap.add_argument('--tolerance', type=float, default=0.50,
                     help='how far (a fraction) a ratio may fall below the baseline')
     ap.add_argument('--write-baseline', help='write the gated ratios to this file')
-    a = ap.parse_args()
+    return ap.parse_args()
 
-    with open(a.console, 'rb') as f:
-        lines = f.read().decode('utf-8', errors='replace').splitlines()
+
+def problems(a, lines, parsed):
+    """What makes the run unusable: no poweroff, a splat, too few reps."""
+    config, reps, errors, done, breps = parsed
     try:
         with open(a.vm_record) as f:
             ended = json.load(f).get('ended')
     except (OSError, ValueError):
         ended = None
-    config, reps, errors, done, breps = parse(lines)
     bad = []
     if ended != 'poweroff':
         bad.append(f'guest did not power off by itself: {ended}')
     bad += [f'kernel {kind} at console line {n}: {t}' for n, kind, t in splats.scan(lines)]
     bad += check(config, reps, errors, done, a.min_reps)
     bad += check_blocks(config, breps)
-    if bad:
-        print(f'movops bench {a.kver}: FAIL')
-        for b in bad:
-            print(f'  {b}')
-        return 1
+    return bad
 
-    res = summarise(config, reps, breps)
-    res['kver'] = a.kver
-    os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, 'bench.json'), 'w') as f:
-        json.dump(res, f, indent=1)
-    png = os.path.join(a.out, 'bench.png')
-    err = chart(res, png, f'movops {a.kver}: migration, one PFN and a pageblock per call, '
-                f'{config.get("reps")} reps, {config.get("cpus")} vCPUs')
+
+def print_rates(a, res, config):
     print(f'movops bench {a.kver}: {config.get("reps")} repetitions, pages/s (min / median / max)')
     for k in KINDS:
         s = res['rates'][k]
@@ -350,30 +341,56 @@ def main():
     for k, s in b['ratios_to_copy'].items():
         print(f'  {k}/copy_page         {s["min"]:.4f} / {s["median"]:.4f} / {s["max"]:.4f}')
     print(f'results: {os.path.join(a.out, "bench.json")}')
+
+
+def judge_gate(a, res):
+    """Print the gate's judgement against --baseline; True if it failed."""
+    with open(a.baseline) as f:
+        baseline = json.load(f)
+    fell = gate(res, baseline, a.tolerance)
+    print(f'movops bench gate ({a.baseline}, tolerance -{a.tolerance * 100:.0f} %): '
+          + ('FAIL' if fell else 'PASS'))
+    for name, cur in gated(res).items():
+        base = baseline['ratios'].get(name)
+        print(f'  {name:<16} baseline {base if base is None else f"{base:.4f}"}  now {cur:.4f}')
+    for b in fell:
+        print(f'  - {b}')
+    return bool(fell)
+
+
+def main():
+    a = parse_args()
+    with open(a.console, 'rb') as f:
+        lines = f.read().decode('utf-8', errors='replace').splitlines()
+    parsed = parse(lines)
+    bad = problems(a, lines, parsed)
+    if bad:
+        print(f'movops bench {a.kver}: FAIL')
+        for b in bad:
+            print(f'  {b}')
+        return 1
+    config, reps, _, _, breps = parsed
+    res = summarise(config, reps, breps)
+    res['kver'] = a.kver
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, 'bench.json'), 'w') as f:
+        json.dump(res, f, indent=1)
+    png = os.path.join(a.out, 'bench.png')
+    err = chart(res, png, f'movops {a.kver}: migration, one PFN and a pageblock per call, '
+                f'{config.get("reps")} reps, {config.get("cpus")} vCPUs')
+    print_rates(a, res, config)
     if a.write_baseline:
         with open(a.write_baseline, 'w') as f:
             json.dump({'kver': a.kver, 'ratios': gated(res),
                        'config': config}, f, indent=1)
         print(f'baseline: {a.write_baseline}')
-    if a.baseline:
-        with open(a.baseline) as f:
-            baseline = json.load(f)
-        fell = gate(res, baseline, a.tolerance)
-        print(f'movops bench gate ({a.baseline}, tolerance -{a.tolerance * 100:.0f} %): '
-              + ('FAIL' if fell else 'PASS'))
-        for name, cur in gated(res).items():
-            base = baseline['ratios'].get(name)
-            print(f'  {name:<16} baseline {base if base is None else f"{base:.4f}"}  now {cur:.4f}')
-        for b in fell:
-            print(f'  - {b}')
-        if fell:
-            return 1
+    if a.baseline and judge_gate(a, res):
+        return 1
     if err:
         print(f'movops bench: no chart: {err}')
         return 1
     print(f'chart: {png}')
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
