@@ -78,6 +78,46 @@ def source_line(path, n, cache={}):
     return lines[n - 1].strip() if 0 < n <= len(lines) else '?'
 
 
+def judge_function(name, stem, required, data, known, min_lines, bad):
+    """Print one function's line; its row for --json. Appends to @bad what
+    fails it."""
+    hit = data.get(stem, {}).get(name)
+    if not hit:
+        if stem not in data:
+            bad.append(f'{stem}.o is not profiled (no {stem}.gcda from the guest)')
+        elif required:
+            bad.append(f'{name}() not found in {stem}.o')
+        else:
+            print(f'  {name:<26} {"absent on this kernel":>27}')
+        return {'function': name, 'object': stem, 'present': False}
+    src, fn, lines = hit
+    run = [ln for ln in lines if ln['count'] > 0]
+    pct = 100.0 * len(run) / len(lines) if lines else 0.0
+    missed = []
+    for ln in lines:
+        text = source_line(src, ln['line_number'])
+        why = known.get((name, text))
+        if ln['count'] == 0:
+            missed.append({'line': ln['line_number'], 'text': text, 'why': why})
+    entered = fn['execution_count'] > 0
+    print(f'  {name:<26} {fn["execution_count"]:>8} {len(run):>4} / {len(lines):<4} {pct:>6.1f}')
+    for m in missed:
+        print(f'      not run: {os.path.basename(src)}:{m["line"]}: {m["text"]}'
+              f' ({m["why"] or "NOT EXPLAINED"})')
+    for (func, text) in known:
+        if func == name and not any(m['text'] == text for m in missed):
+            print(f'      listed in --unreached but run now: {text}')
+    unexplained = [m for m in missed if not m['why']]
+    if not entered:
+        bad.append(f'{name}() was never entered')
+    elif pct < min_lines and unexplained:
+        bad.append(f'{name}(): {pct:.1f}% of lines run, under {min_lines:g}%, '
+                   f'{len(unexplained)} line(s) not run without a reason')
+    return {'function': name, 'object': stem, 'present': True, 'file': src,
+            'calls': fn['execution_count'], 'lines': len(lines),
+            'lines_run': len(run), 'percent': round(pct, 1), 'not_run': missed}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--obj', required=True, help='directory of .gcda and .gcno')
@@ -88,45 +128,10 @@ def main():
 
     data = collect(a.obj)
     known = unreached(a.unreached)
-    rows, bad = [], []
+    bad = []
     print(f'movops coverage: {"function":<26} {"entered":>8} {"lines run":>10} {"%":>6}')
-    for name, stem, required in FUNCS:
-        hit = data.get(stem, {}).get(name)
-        if not hit:
-            if stem not in data:
-                bad.append(f'{stem}.o is not profiled (no {stem}.gcda from the guest)')
-            elif required:
-                bad.append(f'{name}() not found in {stem}.o')
-            else:
-                print(f'  {name:<26} {"absent on this kernel":>27}')
-            rows.append({'function': name, 'object': stem, 'present': False})
-            continue
-        src, fn, lines = hit
-        run = [ln for ln in lines if ln['count'] > 0]
-        pct = 100.0 * len(run) / len(lines) if lines else 0.0
-        missed = []
-        for ln in lines:
-            text = source_line(src, ln['line_number'])
-            why = known.get((name, text))
-            if ln['count'] == 0:
-                missed.append({'line': ln['line_number'], 'text': text, 'why': why})
-        entered = fn['execution_count'] > 0
-        print(f'  {name:<26} {fn["execution_count"]:>8} {len(run):>4} / {len(lines):<4} {pct:>6.1f}')
-        for m in missed:
-            print(f'      not run: {os.path.basename(src)}:{m["line"]}: {m["text"]}'
-                  f' ({m["why"] or "NOT EXPLAINED"})')
-        for (func, text) in known:
-            if func == name and not any(m['text'] == text for m in missed):
-                print(f'      listed in --unreached but run now: {text}')
-        unexplained = [m for m in missed if not m['why']]
-        if not entered:
-            bad.append(f'{name}() was never entered')
-        elif pct < a.min_lines and unexplained:
-            bad.append(f'{name}(): {pct:.1f}% of lines run, under {a.min_lines:g}%, '
-                       f'{len(unexplained)} line(s) not run without a reason')
-        rows.append({'function': name, 'object': stem, 'present': True, 'file': src,
-                     'calls': fn['execution_count'], 'lines': len(lines),
-                     'lines_run': len(run), 'percent': round(pct, 1), 'not_run': missed})
+    rows = [judge_function(name, stem, required, data, known, a.min_lines, bad)
+            for name, stem, required in FUNCS]
     present = [r for r in rows if r['present']]
     tl = sum(r['lines'] for r in present)
     tr = sum(r['lines_run'] for r in present)
@@ -141,7 +146,6 @@ def main():
     if not bad:
         print('movops coverage: PASS')
     return 1 if bad else 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
