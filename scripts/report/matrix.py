@@ -32,45 +32,40 @@ def cell(t, known):
     return st
 
 
-def main(argv):
-    if len(argv) < 3:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    out = argv[1]
-    runs = []
-    ok = True
-    for arg in argv[2:]:
-        kver, d = arg.split('=', 1)
-        path = os.path.join(d, 'results.json')
-        if not os.path.exists(path):
-            print(f'movops: {kver}: no results in {d}', file=sys.stderr)
-            runs.append((kver, None))
-            ok = False
-            continue
-        with open(path) as f:
-            r = json.load(f)
-        tests = {t['name']: t for t in r['tests']}
-        kpath = os.path.join(d, 'kunit.json')
-        if os.path.exists(kpath):
-            with open(kpath) as f:
-                for name, status in known_failures.kunit_cases(json.load(f)):
-                    # kunit.py's JSON drops a SKIP's reason; the VM run's
-                    # KUnit module gives the same case the same reason.
-                    vm = tests.get(name, {})
-                    why = vm.get('directive', '') if status == 'SKIP' and \
-                        vm.get('status', '').upper() == 'SKIP' else ''
-                    tests['kunit.py:' + name] = {'name': name, 'status': status.lower(),
-                                                 'directive': why}
-        ok = ok and r['verdict'] == 'pass'
-        # The known failures each run judged XFAIL (verdict.py, and
-        # known_failures.py's kunit-verdict.json).
-        known = {x['name'] for x in r.get('xfail', [])}
-        kv = os.path.join(d, 'kunit-verdict.json')
-        if os.path.exists(kv):
-            with open(kv) as f:
-                known |= {x['name'] for x in json.load(f).get('xfail', [])}
-        runs.append((kver, {'verdict': r['verdict'], 'tests': tests,
-                            'counters': r.get('counters', {}), 'known': known}))
+def load_run(d):
+    """One target's results directory: the VM run's tests with kunit.py's
+    cases beside them ('kunit.py:NAME'), its counters, verdict and the
+    known failures each run judged XFAIL; None if it has no results."""
+    path = os.path.join(d, 'results.json')
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        r = json.load(f)
+    tests = {t['name']: t for t in r['tests']}
+    kpath = os.path.join(d, 'kunit.json')
+    if os.path.exists(kpath):
+        with open(kpath) as f:
+            for name, status in known_failures.kunit_cases(json.load(f)):
+                # kunit.py's JSON drops a SKIP's reason; the VM run's
+                # KUnit module gives the same case the same reason.
+                vm = tests.get(name, {})
+                why = vm.get('directive', '') if status == 'SKIP' and \
+                    vm.get('status', '').upper() == 'SKIP' else ''
+                tests['kunit.py:' + name] = {'name': name, 'status': status.lower(),
+                                             'directive': why}
+    # The known failures each run judged XFAIL (verdict.py, and
+    # known_failures.py's kunit-verdict.json).
+    known = {x['name'] for x in r.get('xfail', [])}
+    kv = os.path.join(d, 'kunit-verdict.json')
+    if os.path.exists(kv):
+        with open(kv) as f:
+            known |= {x['name'] for x in json.load(f).get('xfail', [])}
+    return {'verdict': r['verdict'], 'tests': tests,
+            'counters': r.get('counters', {}), 'known': known}
+
+
+def tables(runs):
+    """(test names, rows of cells, the Markdown lines) of the matrix."""
     names = []
     for _, r in runs:
         for n in (r['tests'] if r else {}):
@@ -79,7 +74,6 @@ def main(argv):
     kvers = [k for k, _ in runs]
     rows = [[n] + [cell(r['tests'].get(n), r['known']) if r else 'no results'
                    for _, r in runs] for n in names]
-    width = [max(len(x) for x in col) for col in zip(['test'] + kvers, *rows)] if rows else []
     md = ['| test | ' + ' | '.join(kvers) + ' |', '|---' * (len(kvers) + 1) + '|']
     md += ['| ' + ' | '.join(row) + ' |' for row in rows]
     md += ['', '| counter | ' + ' | '.join(kvers) + ' |', '|---' * (len(kvers) + 1) + '|']
@@ -88,26 +82,46 @@ def main(argv):
                                            for _, r in runs) + ' |')
     md += ['', '| verdict | ' + ' | '.join((r['verdict'] if r else 'no results')
                                            for _, r in runs) + ' |']
+    return names, rows, md
+
+
+def write(out, runs, names, md):
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'matrix.md'), 'w') as f:
         f.write('\n'.join(md) + '\n')
     with open(os.path.join(out, 'matrix.json'), 'w') as f:
-        json.dump({'versions': kvers,
+        json.dump({'versions': [k for k, _ in runs],
                    'tests': {n: {k: cell(r['tests'].get(n), r['known']) if r else None
                                  for k, r in runs} for n in names},
                    'counters': {k: ({c: r['counters'].get(c) for c in KEY_COUNTERS}
                                     if r else None) for k, r in runs},
                    'verdicts': {k: r['verdict'] if r else None for k, r in runs}},
                   f, indent=1)
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    out = argv[1]
+    runs = []
+    for arg in argv[2:]:
+        kver, d = arg.split('=', 1)
+        runs.append((kver, load_run(d)))
+        if runs[-1][1] is None:
+            print(f'movops: {kver}: no results in {d}', file=sys.stderr)
+    ok = all(r and r['verdict'] == 'pass' for _, r in runs)
+    names, rows, md = tables(runs)
+    write(out, runs, names, md)
     if rows:
-        head = ['test'] + kvers
+        head = ['test'] + [k for k, _ in runs]
+        width = [max(len(x) for x in col) for col in zip(head, *rows)]
         print('  '.join(h.ljust(w) for h, w in zip(head, width)))
         for row in rows:
             print('  '.join(c.ljust(w) for c, w in zip(row, width)))
     print('\n'.join(md[len(rows) + 2:]))
     print(f'matrix: {out}/matrix.md')
     return 0 if ok else 1
-
 
 if __name__ == '__main__':
     sys.exit(main(sys.argv))
