@@ -30,7 +30,7 @@ def mtime(path):
         return None
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--top', required=True)
     ap.add_argument('--kernel', required=True, help='the kernel build directory')
@@ -39,17 +39,12 @@ def main():
     ap.add_argument('--ko-dir', required=True, help="where make modules builds (MOD_SRC)")
     ap.add_argument('--budget', type=float, default=15.0)
     ap.add_argument('make_args', nargs='*', help='extra arguments for make run')
-    a = ap.parse_args()
+    return ap.parse_args()
 
-    kfiles = [os.path.join(a.kernel, p) for p in ('vmlinux', 'arch/x86/boot/bzImage')]
-    kbefore = [mtime(p) for p in kfiles]
-    ko = os.path.join(a.ko_dir, 'module', 'movops.ko')
-    # The copy (MOD_SRC): make modules syncs the tree over it and rebuilds.
-    copy = os.path.join(a.ko_dir, a.touch)
-    stamp = time.time_ns()
-    if os.path.exists(copy):
-        with open(copy, 'ab') as f:
-            f.write(f'/* movops warm-check {stamp} */\n'.encode())
+
+def make_run(a):
+    """Run make run; (its exit status, its output, seconds to verdict).
+    INT or TERM ends its whole process group."""
     proc = None
 
     def on_signal(signum, _frame):
@@ -69,15 +64,45 @@ def main():
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     out, _ = proc.communicate()
-    total = round(time.monotonic() - t0, 3)
-    p = subprocess.CompletedProcess(proc.args, proc.returncode, out)
-    log = p.stdout
+    return proc.returncode, out, round(time.monotonic() - t0, 3)
+
+
+def record(a, total, bad):
+    """Add the figures to the run's results.json; its phases (empty: none)."""
+    path = os.path.join(a.results, 'results.json')
+    try:
+        with open(path) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        bad.append(f'no results.json in {a.results}')
+        return {}
+    res.setdefault('phases_s', {})['warm_total_s'] = total
+    res['warm'] = {'touched': a.touch, 'total_s': total, 'budget_s': a.budget,
+                   'kernel_make_entered': "the kernel's own make was entered" in bad,
+                   'failures': bad}
+    with open(path, 'w') as f:
+        json.dump(res, f, indent=1)
+    return res.get('phases_s', {})
+
+
+def main():
+    a = parse_args()
+    kfiles = [os.path.join(a.kernel, p) for p in ('vmlinux', 'arch/x86/boot/bzImage')]
+    kbefore = [mtime(p) for p in kfiles]
+    ko = os.path.join(a.ko_dir, 'module', 'movops.ko')
+    # The copy (MOD_SRC): make modules syncs the tree over it and rebuilds.
+    copy = os.path.join(a.ko_dir, a.touch)
+    stamp = time.time_ns()
+    if os.path.exists(copy):
+        with open(copy, 'ab') as f:
+            f.write(f'/* movops warm-check {stamp} */\n'.encode())
+    rc, log, total = make_run(a)
     with open(os.path.join(a.results, 'warm.log'), 'w') as f:
         f.write(log)
 
     bad = []
-    if p.returncode:
-        bad.append(f'make run failed (exit {p.returncode}); see {a.results}/warm.log')
+    if rc:
+        bad.append(f'make run failed (exit {rc}); see {a.results}/warm.log')
     if 'movops: building kernel' in log or 'movops: configuring' in log:
         bad.append("the kernel's own make was entered")
     if [mtime(f) for f in kfiles] != kbefore:
@@ -86,28 +111,12 @@ def main():
         bad.append(f'movops.ko was not rebuilt after changing {a.touch}')
     if total > a.budget:
         bad.append(f'verdict after {total} s, over the {a.budget:g} s budget')
-
-    path = os.path.join(a.results, 'results.json')
-    try:
-        with open(path) as f:
-            res = json.load(f)
-    except (OSError, ValueError):
-        res = None
-        bad.append(f'no results.json in {a.results}')
-    if res is not None:
-        res.setdefault('phases_s', {})['warm_total_s'] = total
-        res['warm'] = {'touched': a.touch, 'total_s': total, 'budget_s': a.budget,
-                       'kernel_make_entered': "the kernel's own make was entered" in bad,
-                       'failures': bad}
-        with open(path, 'w') as f:
-            json.dump(res, f, indent=1)
-    ph = res.get('phases_s', {}) if res else {}
+    ph = record(a, total, bad)
     split = ', '.join(f'{k} {v}' for k, v in ph.items() if k != 'warm_total_s')
     print(f'movops warm run: {total} s to verdict (budget {a.budget:g} s): {split}')
     for b in bad:
         print(f'movops warm run: FAIL: {b}')
     return 1 if bad else 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
