@@ -292,7 +292,7 @@ def table(recs, cat, base_s=None):
     return '\n'.join(out)
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('names', nargs='*', help='mutants to run (default: the whole catalogue)')
     ap.add_argument('--kver', default=os.environ.get('KVER', '7.3'))
@@ -307,7 +307,83 @@ def main():
                          'first); 0: no limit')
     ap.add_argument('--build', default=os.path.join(TOP, 'build'))
     ap.add_argument('--list', action='store_true', help='list the catalogue and exit')
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+class MutantLock:
+    """--lock: taken before a mutant (or the base build) if not held, and
+    given up after one once it has been held --lock-hold seconds."""
+
+    def __init__(self, path, hold):
+        self.path, self.hold, self.f, self.since = path, hold, None, 0.0
+
+    def take(self):
+        if self.path and self.f is None:
+            self.f = open(self.path, 'a')
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+            self.since = time.monotonic()
+
+    def done(self):
+        if self.f and time.monotonic() - self.since >= self.hold:
+            self.close()
+
+    def close(self):
+        if self.f:
+            self.f.close()
+            self.f = None
+
+
+def build_base(args, env, lock):
+    """The fast path's modules and initramfs, once (under the lock, if one
+    is given: it may build the pristine kernel). Returns its seconds, or
+    None if it failed."""
+    lock.take()
+    t0 = time.monotonic()
+    log = os.path.join(args.build, 'results', 'mutants-base.log')
+    with open(log, 'w') as f:
+        rc = subprocess.call(base_cmd(args), stdout=f, stderr=subprocess.STDOUT, env=env)
+    base_s = round(time.monotonic() - t0, 1)
+    print(f'movops: mutants: modules and initramfs against the pristine kernel '
+          f'in {base_s:.0f} s ({log})', flush=True)
+    if rc:
+        print(f'movops: mutants: the pristine kernel or its modules did not build: {log}',
+              file=sys.stderr)
+        return None
+    return base_s
+
+
+def run_mutants(names, cat, args, env, lock, base_s, start):
+    """Run each mutant that fits the budget; (their records, those left)."""
+    known = KnownNames(expectations.load(expectations.KNOWN))
+    out_md = os.path.join(args.build, 'results', 'mutants.md')
+    recs, left = [], []
+    for name in order(names, cat):
+        if not fits(args.budget, time.monotonic() - start, recs):
+            left.append(name)
+            continue
+        results = os.path.join(args.build, 'results', 'mutants', name)
+        # A header mutant's modules are built against its headers, from
+        # scratch: their objects know nothing of a header the variant swaps
+        # back with its pristine (older) time.
+        if not fast(cat[name][0]):
+            shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
+        lock.take()
+        try:
+            rec = run_one(name, cat[name][0], args, env, results, known)
+        finally:
+            lock.done()
+        recs.append(rec)
+        print(f"movops: mutant {name}: {rec['result']} {rec['first']} "
+              f"(build {rec['build_s']:.0f} s, run {rec['run_s']:.0f} s)", flush=True)
+        with open(out_md, 'w') as f:
+            f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat, base_s) + '\n')
+        with open(out_md[:-3] + '.json', 'w') as f:
+            json.dump(recs, f, indent=1)
+    return recs, left
+
+
+def main():
+    args = parse_args()
     cat = catalogue()
     if args.list:
         for n, (path, what, slow) in sorted(cat.items()):
@@ -319,77 +395,31 @@ def main():
     if unknown:
         print(f'movops: no such mutant: {" ".join(unknown)} (make mutants-list)', file=sys.stderr)
         return 2
-    known = KnownNames(expectations.load(expectations.KNOWN))
     env = dict(os.environ, MOVOPS_VARIANT_NAME='mutants', KVER=args.kver)
     env.pop('PATCHES', None)
-    recs = []
     out_md = os.path.join(args.build, 'results', 'mutants.md')
     os.makedirs(os.path.dirname(out_md), exist_ok=True)
     start = time.monotonic()
-    lock = base_s = None
-    held_since = 0.0
+    lock = MutantLock(args.lock, args.lock_hold)
+    base_s = None
     if any(fast(cat[n][0]) for n in names):
-        # The fast path's modules and initramfs, once (under the lock, if
-        # one is given: it may build the pristine kernel).
-        if args.lock:
-            lock = open(args.lock, 'a')
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            held_since = time.monotonic()
-        t0 = time.monotonic()
-        log = os.path.join(args.build, 'results', 'mutants-base.log')
-        with open(log, 'w') as f:
-            rc = subprocess.call(base_cmd(args), stdout=f, stderr=subprocess.STDOUT, env=env)
-        base_s = round(time.monotonic() - t0, 1)
-        print(f'movops: mutants: modules and initramfs against the pristine kernel '
-              f'in {base_s:.0f} s ({log})', flush=True)
-        if rc:
-            print(f'movops: mutants: the pristine kernel or its modules did not build: {log}',
-                  file=sys.stderr)
+        base_s = build_base(args, env, lock)
+        if base_s is None:
             return 2
-    left = []
-    for name in order(names, cat):
-        if not fits(args.budget, time.monotonic() - start, recs):
-            left.append(name)
-            continue
-        results = os.path.join(args.build, 'results', 'mutants', name)
-        # A header mutant's modules are built against its headers, from
-        # scratch: their objects know nothing of a header the variant swaps
-        # back with its pristine (older) time.
-        if not fast(cat[name][0]):
-            shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
-        if args.lock and lock is None:
-            lock = open(args.lock, 'a')
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            held_since = time.monotonic()
-        try:
-            rec = run_one(name, cat[name][0], args, env, results, known)
-        finally:
-            if lock and time.monotonic() - held_since >= args.lock_hold:
-                lock.close()
-                lock = None
-        recs.append(rec)
-        print(f"movops: mutant {name}: {rec['result']} {rec['first']} "
-              f"(build {rec['build_s']:.0f} s, run {rec['run_s']:.0f} s)", flush=True)
-        with open(out_md, 'w') as f:
-            f.write(f'# Mutants ({args.kver})\n\n' + table(recs, cat, base_s) + '\n')
-        with open(out_md[:-3] + '.json', 'w') as f:
-            json.dump(recs, f, indent=1)
-    if lock:
-        lock.close()
+    recs, left = run_mutants(names, cat, args, env, lock, base_s, start)
+    lock.close()
+    notes = []
     if left:
-        note = (f'\nNot started (budget {args.budget:.0f} s): ' + ' '.join(left) + '\n')
-        with open(out_md, 'a') as f:
-            f.write(note)
-        print(note)
+        notes.append(f'\nNot started (budget {args.budget:.0f} s): ' + ' '.join(left) + '\n')
     if skipped and not args.names:
-        note = ('\nNot run (slow, run them by name): ' + ', '.join(skipped) + '\n')
+        notes.append('\nNot run (slow, run them by name): ' + ', '.join(skipped) + '\n')
+    for note in notes:
         with open(out_md, 'a') as f:
             f.write(note)
         print(note)
     print(table(recs, cat, base_s))
     print(f'movops: {len(recs)} mutants in {(time.monotonic() - start) / 60:.1f} min; table in {out_md}')
     return 1 if left or any(r['result'] in ('SURVIVED', 'no-build') for r in recs) else 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
