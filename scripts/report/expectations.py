@@ -242,72 +242,69 @@ def kunit_suites(src=KUNIT_SRC):
     return suites
 
 
-def judge(cases, f, known, skips, patches=(), expect_fail=(), suites=()):
-    """Judge leaf cases against the lists. KNOWN and SKIPS are entries (all of
-    them: judge picks those whose WHEN holds for facts F); SKIPS None: no
-    list of expected skips, a skip with a reason is not judged. PATCHES: names of
-    the patches the kernel was built with. EXPECT_FAIL: names an injection
-    makes fail (they must fail, with any message). SUITES: names of the
-    KUnit suites; one reported as a single skipped result skipped whole."""
-    j = Judgement()
-    patches = {os.path.basename(p) for p in patches if p}
-    known = [e for e in known if applies(e, f)]
-    if skips is not None:
-        skips = [e for e in skips if applies(e, f)]
+def judge_skip(j, c, skips, skipped_as_expected):
+    """A skipped case: it needs a reason, and with a list, an entry for it."""
+    why = skip_reason(c.reason)
+    if not why:
+        j.reasons.append(f'{c.name} skipped without a reason')
+        return
+    if skips is None:
+        return              # no list: skips are not judged
+    e = next((e for e in skips if e.names(c.name) and e.match in why), None)
+    if e:
+        skipped_as_expected.add(e)
+        j.marks[c.name] = 'SKIP (expected)'
+    else:
+        j.reasons.append(f'{c.name} skipped, and no entry of expected-skips.txt '
+                         f'expects it here: {why}')
+        j.marks[c.name] = 'SKIP (unexpected)'
+
+
+def judge_known(j, c, k):
+    """A case with a known failure: it must fail as described."""
+    if c.status == 'fail':
+        other = [b for b in failures(c.log) if k.match not in b]
+        if not other:
+            j.xfail.append((c.name, k))
+            j.marks[c.name] = 'XFAIL'
+        else:
+            j.reasons.append(f'{c.name} failed, but not as the known failure '
+                             f'({k.where} expects "{k.match}"): {other[0][:300]}')
+    elif c.status == 'pass':
+        j.reasons.append(f'{c.name} passed: XPASS of a known failure ({k.where}); '
+                         'drop the entry if the kernel is fixed')
+        j.marks[c.name] = 'XPASS'
+    else:
+        j.reasons.append(f'{c.name} {c.status}')
+
+
+def judge_case(j, c, known, skips, patches, expect_fail, skipped_as_expected):
+    k = next((e for e in known if e.names(c.name)), None)
+    if k and k.fixed_by and k.fixed_by in patches:
+        if c.status == 'pass':
+            j.fixed.append((c.name, k))
+            j.marks[c.name] = f'PASS (fixed by {k.fixed_by})'
+        else:
+            j.reasons.append(f'{c.name} {c.status}: the kernel carries {k.fixed_by}, '
+                             f'which fixes this known failure ({k.where})')
+    elif c.name in expect_fail:
+        if c.status != 'fail':
+            j.reasons.append(f'{c.name} was expected to fail but is {c.status}')
+        else:
+            j.marks[c.name] = 'FAIL (expected)'
+    elif c.status == 'skip':
+        judge_skip(j, c, skips, skipped_as_expected)
+    elif k:
+        judge_known(j, c, k)
+    elif c.status in ('fail', 'error'):
+        j.reasons.append(f'{c.name} failed' if c.status == 'fail' else
+                         f'{c.name} {c.status}')
+
+
+def judge_absent(j, cases, known, skips, expect_fail, skipped_as_expected):
+    """What the lists expected and did not happen."""
     names = {c.name for c in cases}
     ran_suites = {n.split('.', 1)[0] for n in names if '.' in n}
-    skipped_as_expected = set()
-    for c in cases:
-        k = next((e for e in known if e.names(c.name)), None)
-        if k and k.fixed_by and k.fixed_by in patches:
-            if c.status == 'pass':
-                j.fixed.append((c.name, k))
-                j.marks[c.name] = f'PASS (fixed by {k.fixed_by})'
-            else:
-                j.reasons.append(f'{c.name} {c.status}: the kernel carries {k.fixed_by}, '
-                                 f'which fixes this known failure ({k.where})')
-            continue
-        if c.name in expect_fail:
-            if c.status != 'fail':
-                j.reasons.append(f'{c.name} was expected to fail but is {c.status}')
-            else:
-                j.marks[c.name] = 'FAIL (expected)'
-            continue
-        if c.status == 'skip':
-            why = skip_reason(c.reason)
-            if not why:
-                j.reasons.append(f'{c.name} skipped without a reason')
-                continue
-            if skips is None:
-                continue            # no list: skips are not judged
-            e = next((e for e in skips if e.names(c.name) and e.match in why), None)
-            if e:
-                skipped_as_expected.add(e)
-                j.marks[c.name] = 'SKIP (expected)'
-            else:
-                j.reasons.append(f'{c.name} skipped, and no entry of expected-skips.txt '
-                                 f'expects it here: {why}')
-                j.marks[c.name] = 'SKIP (unexpected)'
-            continue
-        if k:
-            if c.status == 'fail':
-                other = [b for b in failures(c.log) if k.match not in b]
-                if not other:
-                    j.xfail.append((c.name, k))
-                    j.marks[c.name] = 'XFAIL'
-                else:
-                    j.reasons.append(f'{c.name} failed, but not as the known failure '
-                                     f'({k.where} expects "{k.match}"): {other[0][:300]}')
-            elif c.status == 'pass':
-                j.reasons.append(f'{c.name} passed: XPASS of a known failure ({k.where}); '
-                                 'drop the entry if the kernel is fixed')
-                j.marks[c.name] = 'XPASS'
-            else:
-                j.reasons.append(f'{c.name} {c.status}')
-            continue
-        if c.status in ('fail', 'error'):
-            j.reasons.append(f'{c.name} failed' if c.status == 'fail' else
-                             f'{c.name} {c.status}')
     # A known failure that did not run: a failure when its suite ran (the
     # test went, or was renamed), a note when the run did not include that
     # suite at all (MOVOPS_ONLY=movops, make stress).
@@ -334,9 +331,12 @@ def judge(cases, f, known, skips, patches=(), expect_fail=(), suites=()):
         else:
             continue
         j.notes.append(f'expected skip did not happen ({e.where}: {e.test}): {what}')
-    # A KUnit suite in which every case skipped tested nothing. (The
-    # runner's own checks are no suite: MOVOPS_ONLY=kunit leaves only its
-    # kmemleak check, skipped on most flavours.)
+
+
+def judge_suites(j, cases, suites):
+    """A KUnit suite in which every case skipped tested nothing. (The
+    runner's own checks are no suite: MOVOPS_ONLY=kunit leaves only its
+    kmemleak check, skipped on most flavours.)"""
     groups = {}
     for c in cases:
         suite = c.name.split('.', 1)[0] if '.' in c.name else ''
@@ -349,6 +349,25 @@ def judge(cases, f, known, skips, patches=(), expect_fail=(), suites=()):
             j.reasons.append(f'KUnit suite {c.name} skipped as a whole: nothing was tested')
     if not cases:
         j.reasons.append('no test ran')
+
+
+def judge(cases, f, known, skips, patches=(), expect_fail=(), suites=()):
+    """Judge leaf cases against the lists. KNOWN and SKIPS are entries (all of
+    them: judge picks those whose WHEN holds for facts F); SKIPS None: no
+    list of expected skips, a skip with a reason is not judged. PATCHES: names of
+    the patches the kernel was built with. EXPECT_FAIL: names an injection
+    makes fail (they must fail, with any message). SUITES: names of the
+    KUnit suites; one reported as a single skipped result skipped whole."""
+    j = Judgement()
+    patches = {os.path.basename(p) for p in patches if p}
+    known = [e for e in known if applies(e, f)]
+    if skips is not None:
+        skips = [e for e in skips if applies(e, f)]
+    skipped_as_expected = set()
+    for c in cases:
+        judge_case(j, c, known, skips, patches, expect_fail, skipped_as_expected)
+    judge_absent(j, cases, known, skips, expect_fail, skipped_as_expected)
+    judge_suites(j, cases, suites)
     return j
 
 
