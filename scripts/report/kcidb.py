@@ -180,54 +180,36 @@ def figure(t):
     return None
 
 
-def report(target_dir, log_base=None):
-    target_dir = os.path.abspath(target_dir)
-    target = os.path.basename(target_dir)
-    res = read_json(os.path.join(target_dir, 'results.json'))
-    vm = read_json(os.path.join(target_dir, 'vm.json')) or {}
-    checkout, build = checkout_and_build(target, res or {}, vm)
-    mtime = max([os.path.getmtime(p) for p in
-                 (os.path.join(target_dir, f) for f in ('results.json', 'vm.json', 'console.log'))
-                 if os.path.exists(p)] or [0])
-    stamp = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    console = os.path.join(target_dir, 'console.log')
-    log_url = url_of(console, log_base, target_dir) if os.path.exists(console) else None
+def environment(build, vm):
     env = {'comment': 'QEMU x86_64 guest, 2 vCPUs, boot RAM plus a DIMM onlined movable, virtio-balloon'}
     if build.get('architecture', 'x86_64') != 'x86_64':
         env = {'comment': f"QEMU {build['architecture']} guest (TCG), 2 vCPUs, 1 GiB of RAM "
                'plus 512 MiB hot-added by the guest, onlined movable, virtio-balloon'}
     if vm.get('accel'):
         env['misc'] = {'accel': vm['accel'], 'accel_reason': vm.get('accel_reason', '')}
+    return env
 
-    def test(path, status, **kw):
-        t = {'id': f'{ORIGIN}:{target}:{stamp}:{path}', 'origin': ORIGIN,
-             'build_id': build['id'], 'path': path, 'status': status,
-             'environment': env}
-        if mtime:
-            t['start_time'] = iso(mtime)
-        if log_url:
-            t['log_url'] = log_url
-        t.update({k: v for k, v in kw.items() if v not in (None, '', {}, [])})
-        if 'log_excerpt' in t:
-            t['log_excerpt'] = t['log_excerpt'][-EXCERPT_MAX:]
-        return t
 
-    status, why = run_status(res, vm, target_dir)
-    res = res or {}
-    counters = {}
-    for k, v in (res.get('counters') or {}).items():
-        counters[k] = int(v) if _INT.match(str(v)) else v
-    tail = '\n'.join(read_text(console).splitlines()[-40:])
+def make_test(ctx, path, status, **kw):
+    """One KCIDB test of the target CTX describes; empty fields left out."""
+    t = {'id': f"{ORIGIN}:{ctx['target']}:{ctx['stamp']}:{path}", 'origin': ORIGIN,
+         'build_id': ctx['build']['id'], 'path': path, 'status': status,
+         'environment': ctx['env']}
+    if ctx['mtime']:
+        t['start_time'] = iso(ctx['mtime'])
+    if ctx['log_url']:
+        t['log_url'] = ctx['log_url']
+    t.update({k: v for k, v in kw.items() if v not in (None, '', {}, [])})
+    if 'log_excerpt' in t:
+        t['log_excerpt'] = t['log_excerpt'][-EXCERPT_MAX:]
+    return t
+
+
+def leaf_tests(ctx, res):
+    """A KCIDB test per result of the run (the first of each path)."""
     expect_fail = set(res.get('expect_fail', []))
     known = res.get('known_failures') or {}
-    tests = [test(ORIGIN, status,
-                  comment=f'movops target {target}: {why}' if why else f'movops target {target}',
-                  log_excerpt=(why + '\n' + tail) if status != 'PASS' else None,
-                  duration=vm.get('tests_s'),
-                  misc={'verdict': res.get('verdict', 'none'), 'reasons': res.get('reasons', []),
-                        'counters': counters, 'vm_ended': vm.get('ended', ''),
-                        'expect_fail': sorted(expect_fail), 'summary': res.get('summary', {})})]
-    names = set()
+    tests, names = [], set()
     for t in res.get('tests', []):
         path = path_of(t['name'])
         if path in names:
@@ -243,12 +225,44 @@ def report(target_dir, log_base=None):
         injected = t['name'] in expect_fail and t['name'] not in known
         if injected:
             misc['injected_fault'] = True
-        tests.append(test(path, st,
-                          comment=re.sub(r'^SKIP\s*', '', t.get('directive', ''))
-                          if st == 'SKIP' else None,
-                          log_excerpt='\n'.join(t.get('diag', [])) if st == 'FAIL' else None,
-                          waived=True if injected and st == 'FAIL' else None,
-                          misc=misc))
+        tests.append(make_test(ctx, path, st,
+                               comment=re.sub(r'^SKIP\s*', '', t.get('directive', ''))
+                               if st == 'SKIP' else None,
+                               log_excerpt='\n'.join(t.get('diag', [])) if st == 'FAIL' else None,
+                               waived=True if injected and st == 'FAIL' else None,
+                               misc=misc))
+    return tests
+
+
+def report(target_dir, log_base=None):
+    target_dir = os.path.abspath(target_dir)
+    target = os.path.basename(target_dir)
+    res = read_json(os.path.join(target_dir, 'results.json'))
+    vm = read_json(os.path.join(target_dir, 'vm.json')) or {}
+    checkout, build = checkout_and_build(target, res or {}, vm)
+    mtime = max([os.path.getmtime(p) for p in
+                 (os.path.join(target_dir, f) for f in ('results.json', 'vm.json', 'console.log'))
+                 if os.path.exists(p)] or [0])
+    console = os.path.join(target_dir, 'console.log')
+    ctx = {'target': target, 'build': build, 'env': environment(build, vm), 'mtime': mtime,
+           'stamp': datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc)
+           .strftime('%Y%m%dT%H%M%SZ'),
+           'log_url': url_of(console, log_base, target_dir) if os.path.exists(console) else None}
+    status, why = run_status(res, vm, target_dir)
+    res = res or {}
+    counters = {}
+    for k, v in (res.get('counters') or {}).items():
+        counters[k] = int(v) if _INT.match(str(v)) else v
+    tail = '\n'.join(read_text(console).splitlines()[-40:])
+    tests = [make_test(ctx, ORIGIN, status,
+                       comment=f'movops target {target}: {why}' if why else f'movops target {target}',
+                       log_excerpt=(why + '\n' + tail) if status != 'PASS' else None,
+                       duration=vm.get('tests_s'),
+                       misc={'verdict': res.get('verdict', 'none'), 'reasons': res.get('reasons', []),
+                             'counters': counters, 'vm_ended': vm.get('ended', ''),
+                             'expect_fail': sorted(set(res.get('expect_fail', []))),
+                             'summary': res.get('summary', {})})]
+    tests += leaf_tests(ctx, res)
     return {'version': VERSION, 'checkouts': [checkout], 'builds': [build], 'tests': tests}
 
 
