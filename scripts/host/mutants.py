@@ -195,22 +195,10 @@ def kmake_s(build_log):
     return None
 
 
-def run_one(name, path, args, env, results, known):
-    """Build and run one mutant; returns its record."""
-    rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0,
-           'fast': fast(path)}
-    os.makedirs(results, exist_ok=True)
-    build, run = make_cmds(name, path, args, results)
-    t0 = time.monotonic()
-    with open(os.path.join(results, 'build.log'), 'w') as log:
-        rc = subprocess.call(build, stdout=log, stderr=subprocess.STDOUT, env=env)
-    rec['build_s'] = round(time.monotonic() - t0, 1)
-    rec['kmake_s'] = kmake_s(os.path.join(results, 'build.log'))
-    if rc:
-        rec['result'] = 'no-build'
-        rec['first'] = f'make kernel failed: {results}/build.log'
-        return rec
-    t1 = time.monotonic()
+def watch_run(run, env, results, known):
+    """Run the mutant's boot; stop it at the first named failure that is not
+    a known one, or SPLAT_GRACE_S after a kernel splat. Returns (exit
+    status, that failure, the splat, whether it was stopped)."""
     ktap = os.path.join(results, 'runner.ktap')
     console = os.path.join(results, 'console.log')
     for f in (ktap, console):
@@ -240,10 +228,14 @@ def run_one(name, path, args, env, results, known):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    rec['run_s'] = round(time.monotonic() - t1, 1)
     if not stopped:
         first = first_failure(read(ktap), known)
         splat = splat_of(splats.scan(read(console)))
+    return proc.returncode, first, splat, stopped
+
+
+def outcome(rec, args, results, rc, first, splat, stopped):
+    """The mutant's result and the first thing that showed it."""
     vm = read_json(os.path.join(results, 'vm.json'))
     verdict = read_json(os.path.join(results, 'results.json'))
     if first:
@@ -255,13 +247,34 @@ def run_one(name, path, args, env, results, known):
     elif vm.get('ended') == 'timeout':
         rec['result'] = 'timeout'
         rec['first'] = f'no verdict within TIMEOUT={args.timeout}s'
-    elif not stopped and verdict.get('verdict') == 'pass' and proc.returncode == 0:
+    elif not stopped and verdict.get('verdict') == 'pass' and rc == 0:
         rec['result'] = 'SURVIVED'
     else:
-        reasons = verdict.get('reasons') or [f'make run failed (exit {proc.returncode}), '
+        reasons = verdict.get('reasons') or [f'make run failed (exit {rc}), '
                                              f'no named check: {results}/run.log']
         rec['result'] = 'killed'
         rec['first'] = reasons[0]
+
+
+def run_one(name, path, args, env, results, known):
+    """Build and run one mutant; returns its record."""
+    rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0,
+           'fast': fast(path)}
+    os.makedirs(results, exist_ok=True)
+    build, run = make_cmds(name, path, args, results)
+    t0 = time.monotonic()
+    with open(os.path.join(results, 'build.log'), 'w') as log:
+        rc = subprocess.call(build, stdout=log, stderr=subprocess.STDOUT, env=env)
+    rec['build_s'] = round(time.monotonic() - t0, 1)
+    rec['kmake_s'] = kmake_s(os.path.join(results, 'build.log'))
+    if rc:
+        rec['result'] = 'no-build'
+        rec['first'] = f'make kernel failed: {results}/build.log'
+        return rec
+    t1 = time.monotonic()
+    rc, first, splat, stopped = watch_run(run, env, results, known)
+    rec['run_s'] = round(time.monotonic() - t1, 1)
+    outcome(rec, args, results, rc, first, splat, stopped)
     return rec
 
 
