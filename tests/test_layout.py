@@ -1,7 +1,9 @@
 """The C sources keep the shape docs/how-it-works.md describes: no file
 over 500 lines, no function over 60 lines, and no two files of movops.ko
 that call each other (the call graph of module/ and lib/ has no cycle).
+The scripts' Python functions (their mains too) stay under 60 lines.
 Run as a script, it prints that call graph."""
+import ast
 import glob
 import os
 import re
@@ -105,6 +107,16 @@ class Layout(unittest.TestCase):
                 for f in sources(*SHAPED)
                 for name, line, n in functions(f) if n > MAX_FUNC_LINES]
         self.assertEqual(long, [], 'functions over %d lines' % MAX_FUNC_LINES)
+
+    def test_script_functions_are_short(self):
+        long = []
+        for f in sorted(glob.glob(os.path.join(TOP, 'scripts', '**', '*.py'), recursive=True)):
+            for n in ast.walk(ast.parse(read(f))):
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    lines = n.end_lineno - n.lineno + 1
+                    if lines > MAX_FUNC_LINES:
+                        long.append('%s:%d %s(): %d lines' % (rel(f), n.lineno, n.name, lines))
+        self.assertEqual(long, [], 'Python functions over %d lines' % MAX_FUNC_LINES)
 
     def test_no_two_files_call_each_other(self):
         found = ['%s <-> %s' % (rel(a), rel(b))
