@@ -111,6 +111,8 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	if (!MV_HAVE_ZS_OBJ_PFNS)
 		kunit_skip(test, "precondition: %s",
 			   MV_NO_ZS_OBJ_PFNS_REASON);
+	if (!MV_HAVE_ZS_MIGRATION)
+		kunit_skip(test, "precondition: %s", MV_NO_ZS_MIGRATION_REASON);
 
 	zp = mk_zpool_create(test, mk_zs_size(p), mk_zs_nobj(mk_zs_size(p)), true);
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
@@ -191,6 +193,8 @@ static void zs_read_held_blocks_migration(struct kunit *test)
 
 	if (!MV_HAVE_ZS_READ_HOLD)
 		kunit_skip(test, "precondition: %s", MV_NO_ZS_READ_HOLD_REASON);
+	if (!MV_HAVE_ZS_MIGRATION)
+		kunit_skip(test, "precondition: %s", MV_NO_ZS_MIGRATION_REASON);
 	zp = mk_zpool_create(test, 200, mk_zs_nobj(200), true);
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
 			      "%u objects corrupt before any migration", bad);

@@ -91,6 +91,20 @@
 #endif
 
 /*
+ * zsmalloc's pages have movable ops only with CONFIG_COMPACTION
+ * (mm/zsmalloc.c: zs_page_isolate/migrate/putback, the registration in
+ * zs_init() and SetZsPageMovable() are all under it, and alloc_zspage()
+ * drops __GFP_MOVABLE without it): else they can never migrate.
+ */
+#if IS_ENABLED(CONFIG_COMPACTION)
+#define MV_HAVE_ZS_MIGRATION	1
+#else
+#define MV_HAVE_ZS_MIGRATION	0
+#endif
+#define MV_NO_ZS_MIGRATION_REASON \
+	"CONFIG_COMPACTION is off: zsmalloc pages have no movable ops (mm/zsmalloc.c builds them only with it)"
+
+/*
  * Does the page have movable ops?  Before 6.17 the ops are encoded in
  * page->mapping: __PageMovable() says the mapping is an ops pointer, and
  * a NULL one (__ClearPageMovable(), as balloon_page_finalize() does) means
@@ -306,14 +320,17 @@ static inline void mv_zs_write(struct zs_pool *pool, unsigned long handle,
 
 #endif
 
+/* A zsmalloc page, with movable ops exactly where zsmalloc gives them. */
 static inline bool mv_zs_page_typed(struct page *page)
 {
-	return PageZsmalloc(page) && mv_page_has_movable_ops(page);
+	return PageZsmalloc(page) &&
+	       mv_page_has_movable_ops(page) == MV_HAVE_ZS_MIGRATION;
 }
 
 /*
  * PFNs of the (one or two) pages holding an object; pfns[1] = 0 if one.
- * Returns whether those pages are zsmalloc pages with movable ops, tested
+ * Returns whether those pages are zsmalloc pages with movable ops (without
+ * them where zsmalloc has none, MV_HAVE_ZS_MIGRATION), tested
  * while the zspage is locked so that migration cannot swap them.
  */
 bool mv_zs_obj_pfns(struct zs_pool *pool, unsigned long handle, size_t len,

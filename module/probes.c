@@ -20,6 +20,7 @@ struct mv_probe {
 	enum mv_table table;
 	unsigned int arg;		/* which argument is the source page */
 	enum mv_counter ours, all;
+	bool registered;
 };
 
 static bool mv_page_is_ours(struct page *page, enum mv_table table)
@@ -68,13 +69,16 @@ static struct mv_probe mv_probes[] = {
 #undef MV_KPROBE
 
 /*
- * A kernel without balloon migration has only the first three (mm/balloon.c
- * builds balloon_page_isolate/migrate/putback only with
- * CONFIG_BALLOON_MIGRATION): those are all it can have.
+ * Whether this kernel has a table's callbacks: mm/balloon.c builds
+ * balloon_page_isolate/migrate/putback only with CONFIG_BALLOON_MIGRATION,
+ * mm/zsmalloc.c zs_page_isolate/migrate/putback only with
+ * CONFIG_COMPACTION.
  */
-#define MV_NR_PROBES	(MV_HAVE_BALLOON_MIGRATION ? ARRAY_SIZE(mv_probes) : 3)
-
-static unsigned int mv_nr_registered;
+static bool mv_probe_possible(const struct mv_probe *p)
+{
+	return p->table == MV_T_ZS ? MV_HAVE_ZS_MIGRATION :
+				     MV_HAVE_BALLOON_MIGRATION;
+}
 
 /*
  * A balloon driver's own migration callback: pseries CMM's
@@ -95,35 +99,44 @@ static struct kprobe mv_cmm_probe = {
 
 /*
  * Returns the number of probes registered; mv.probes is 1 only if all
- * that this kernel can have (MV_NR_PROBES).
+ * that this kernel can have (mv_probe_possible()).
  */
 int mv_probes_init(void)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 	int ret;
 
-	for (i = 0; i < MV_NR_PROBES; i++) {
+	for (i = 0; i < ARRAY_SIZE(mv_probes); i++) {
+		if (!mv_probe_possible(&mv_probes[i]))
+			continue;
 		ret = register_kprobe(&mv_probes[i].kp);
 		if (ret) {
 			pr_warn("kprobe on %s: %d\n",
 				mv_probes[i].kp.symbol_name, ret);
 			break;
 		}
+		mv_probes[i].registered = true;
+		n++;
 	}
-	mv_nr_registered = i;
 	mv.cmm_probe = !register_kprobe(&mv_cmm_probe);
-	if (i < MV_NR_PROBES) {
+	if (i < ARRAY_SIZE(mv_probes)) {
 		mv_probes_exit();
 		return 0;
 	}
 	mv.probes = 1;
-	return i;
+	return n;
 }
 
 void mv_probes_exit(void)
 {
-	while (mv_nr_registered)
-		unregister_kprobe(&mv_probes[--mv_nr_registered].kp);
+	unsigned int i = ARRAY_SIZE(mv_probes);
+
+	while (i--) {
+		if (!mv_probes[i].registered)
+			continue;
+		unregister_kprobe(&mv_probes[i].kp);
+		mv_probes[i].registered = false;
+	}
 	if (mv.cmm_probe)
 		unregister_kprobe(&mv_cmm_probe);
 	mv.cmm_probe = 0;

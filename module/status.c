@@ -69,6 +69,7 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "zs_huge_class_size", mv_zs_huge_size());
 	mv_put(m, "probes", mv.probes);
 	mv_put(m, "balloon_migration", MV_HAVE_BALLOON_MIGRATION);
+	mv_put(m, "zs_migration", MV_HAVE_ZS_MIGRATION);
 	mv_put(m, "probe_cmm_migratepage_registered", mv.cmm_probe);
 	mv_put(m, "ops_direct", MV_HAVE_DIRECT_OPS);
 	mv_put(m, "set_movable_ops_present", MV_HAVE_SET_MOVABLE_OPS);

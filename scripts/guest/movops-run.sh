@@ -240,6 +240,13 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		else
 			ktap_fail movops_memfree_restored "free $memfree_before kB before load, $memfree_after kB after unload (slack $slack kB)"
 		fi
+		# zsmalloc a module (FLAVOR=zsmalloc-m): unload it, load it
+		# again, migrate its pages (scenario-zsmod.sh); not in a failure
+		# injection's pass.
+		if [ "${MOVOPS_REAL:-1}" != 0 ] && [ -f "$MODDIR/kmods/zsmalloc.ko" ] &&
+			grep -q '^zsmalloc ' /proc/modules && command -v scenario_zsmod >/dev/null 2>&1; then
+			scenario_zsmod
+		fi
 	fi
 fi
 

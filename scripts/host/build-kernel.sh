@@ -188,6 +188,16 @@ if [ -n "${KSRC:-}" ] || [ "$(stamp)" != "$(cat "$DIR/.movops-built" 2>/dev/null
 	printf 'fetch %s\nconfig %s\nbuild %s\n' "$t_fetch" "${t_config:-0}" "$(since "$t")" \
 		> "$DIR/.movops-timings"
 fi
+# A flavour that builds a real user as a module (FLAVOR=zsmalloc-m: zram and
+# zsmalloc) installs the modules in $DIR/modroot, once per build: the
+# initramfs takes them from there (scripts/host/mkinitramfs.sh, KMODS_DIR) and
+# the runner loads them before movops.ko.
+if grep -qE '^CONFIG_(ZSMALLOC|ZRAM|VIRTIO_BALLOON)=m$' "$DIR/.config" &&
+   [ "$(cat "$DIR/modroot/.movops-built" 2>/dev/null)" != "$(cat "$DIR/.movops-built")" ]; then
+	rm -rf "$DIR/modroot"
+	kmake INSTALL_MOD_PATH="$DIR/modroot" modules_install >&2
+	cp "$DIR/.movops-built" "$DIR/modroot/.movops-built"
+fi
 ln -sfn "$DIR" "$BUILD/kernel-$KVER$ATAG-$FLAVOR${VTAG:+-$VTAG}"
 if [ -z "${MOVOPS_WITH_SUITE:-}" ]; then
 	echo "$DIR"

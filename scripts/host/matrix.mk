@@ -8,6 +8,9 @@
 # source), KVER-FLAVOR (its flavour), or KVER-debian / KVER-debian-rt
 # (Debian's prebuilt kernel: no KUnit, so no kunit.py run), or KVER-arm64,
 # KVER-arm64-64k, KVER-ppc64le (that architecture, docs/architectures.md).
+# A flavour whose fragment builds no KUnit suite into the kernel
+# (no-balloon-migration, zsmalloc-m) has no kunit.py run either; its VM run
+# still loads movops_kunit.ko where the kernel allows it.
 # A target that
 # names nothing known fails with its name; matrix.py shows it as a column
 # with no results.
@@ -23,6 +26,7 @@ $(TARGETS):
 	arm64|ppc64le) set -- ARCH=$$k; kunit=1 ;; \
 	arm64-64k) set -- ARCH=arm64 PAGE_SIZE=64K; kunit=1 ;; \
 	*) if [ -f $(TOP)/scripts/kconfig/$$k.config ]; then set -- FLAVOR=$$k; kunit=1; \
+	     ! grep -qx '# CONFIG_MOVOPS_KUNIT is not set' $(TOP)/scripts/kconfig/$$k.config || kunit=; \
 	   else echo "movops: matrix target $@: no kernel kind or flavour '$$k'" >&2; exit 1; fi ;; \
 	esac; \
 	$(MAKE) -f $(TOP)/Makefile -C $(TOP) --no-print-directory run KVER=$(call kver,$@) "$$@" RESULTS=$(BUILD)/results/$@ || rc=1; \

@@ -30,6 +30,10 @@ done
 # EXTRA_ROOT: a directory whose contents go to the initramfs's root as
 # they are (make kselftest-check: a kselftest install and a LAVA stub).
 [ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$stage/"
+# A harness kernel whose real users are modules (FLAVOR=zsmalloc-m) has them
+# installed beside its .config (scripts/host/build-kernel.sh, modroot/).
+[ -n "${KMODS_DIR:-}" ] || [ -z "${KCONFIG:-}" ] ||
+	KMODS_DIR=$(ls -d "$(dirname "$KCONFIG")"/modroot/lib/modules/* 2>/dev/null | head -n 1)
 # KMODS_DIR (a Debian kernel's lib/modules/<release>): the modules of that
 # kernel the guest drives, with what they depend on, in load order
 # (kmods.order; the runner insmods them). Built-in ones need nothing.
