@@ -21,12 +21,20 @@ bin=$BUILD/kunit-bin
 mkdir -p "$bin" "$RESULTS"
 ln -sfn "$TOP/scripts/kunit/qemu_accel_shim.py" "$bin/$QEMU"
 . "$TOP/scripts/host/versions.sh"
-frags="--kunitconfig=$TOP/scripts/kconfig/base.config --kunitconfig=$(kconfig_fragment "$SRC")"
+frags="$TOP/scripts/kconfig/base.config $(kconfig_fragment "$SRC")"
 # The guest architecture's fragments (scripts/host/arch.sh) and machine
 # (kunit_qemu.py reads MOVOPS_ARCH and MOVOPS_KIMAGE).
-for f in $ARCH_FRAGS; do frags="$frags --kunitconfig=$TOP/scripts/kconfig/$f"; done
+for f in $ARCH_FRAGS; do frags="$frags $TOP/scripts/kconfig/$f"; done
 export MOVOPS_ARCH=$ARCH MOVOPS_KIMAGE=$KIMAGE
-[ "$FLAVOR" = default ] || frags="$frags --kunitconfig=$TOP/scripts/kconfig/$FLAVOR.config"
+[ "$FLAVOR" = default ] || frags="$frags $TOP/scripts/kconfig/$FLAVOR.config"
+# kunit.py gets them as one file, in the build's order (build-kernel.sh),
+# where a later line wins as in the build's .config: given as separate
+# files, kunit.py refuses two that set a symbol differently ("Multiple
+# values specified", seen with ARCH=ppc64le: arch-ppc64le.config turns
+# off base.config's ACPI).
+mkdir -p "$RESULTS"
+# shellcheck disable=SC2086 # $frags: one path per word
+cat $frags "$TOP/kunit/.kunitconfig" > "$RESULTS/kunitconfig"
 
 # The guest kernel arguments of the flavour (KERNEL_ARGS), one option each.
 kargs=
@@ -43,13 +51,13 @@ rm -f "$RESULTS/kunit.json" "$RESULTS/kunit-verdict.json" "$RESULTS/kunit-consol
 # writes its test.log there, copied out before another run can start.
 # (exec reads the fragments only so as not to write a default .kunitconfig
 # into the build directory.)
-# shellcheck disable=SC2016,SC2086 # sh -c's own $1; $frags, $kargs: one word per option
+# shellcheck disable=SC2016,SC2086 # sh -c's own $1; $kargs: one word per option
 PATH="$bin:$PATH" MOVOPS_ACCEL=$accel flock "$bdir.lock" sh -c \
 	'rm -f "$1/test.log"; b=$1 out=$2; shift 2; "$@"; cp "$b/test.log" "$out" 2>/dev/null; exit 0' \
 	sh "$bdir" "$RESULTS/kunit-console.log" \
 	python3 "$SRC/tools/testing/kunit/kunit.py" exec \
 	--build_dir="$bdir" --arch="$KARCH" --qemu_config="$TOP/scripts/kunit/kunit_qemu.py" \
-	$frags --kunitconfig="$TOP/kunit/.kunitconfig" $kargs --timeout="${TIMEOUT:-300}" \
+	--kunitconfig="$RESULTS/kunitconfig" $kargs --timeout="${TIMEOUT:-300}" \
 	--json="$RESULTS/kunit.json" $junit \
 	"${KUNIT_FILTER:-movops_*}"
 # kunit.py's own status counts known kernel failures and any skip as fine;
