@@ -101,6 +101,34 @@ static void mk_zs_expect_layout(struct kunit *test, const struct mk_zs_param *p,
 	KUNIT_EXPECT_EQ(test, zs_get_total_pages(zp->pool), zp->nobj);
 }
 
+/*
+ * Without CONFIG_COMPACTION (MV_HAVE_ZS_MIGRATION 0) zsmalloc gives its
+ * pages no movable ops and takes them without __GFP_MOVABLE: each page
+ * must be refused (-EBUSY) and keep its objects, which read back intact.
+ */
+static void mk_zs_expect_refused(struct kunit *test, struct mk_zpool *zp)
+{
+	unsigned int i, refused = 0, moved = 0, bad;
+	unsigned long pfn;
+
+	for (i = 0; i < zp->npfn; i++) {
+		pfn = zp->pfns[i];
+		KUNIT_EXPECT_FALSE_MSG(test, mv_page_has_movable_ops(pfn_to_page(pfn)),
+				       "pfn %#lx has movable ops", pfn);
+		refused += mk_migrate_pfn_quiet(pfn) == -EBUSY;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, refused, zp->npfn, "pages not refused with -EBUSY");
+	for (i = 0; i < zp->nobj; i++) {
+		pfn = zp->obj[i].pfn[0];
+		mv_zs_obj_pfns(zp->pool, zp->obj[i].handle, zp->size, zp->obj[i].pfn);
+		moved += zp->obj[i].pfn[0] != pfn;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, moved, 0, "objects left their page");
+	KUNIT_EXPECT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
+			      "%u of %u objects corrupt after the refused migrations",
+			      bad, zp->nobj);
+}
+
 static void zs_targeted_migration_keeps_data(struct kunit *test)
 {
 	const struct mk_zs_param *p = test->param_value;
@@ -111,8 +139,6 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 	if (!MV_HAVE_ZS_OBJ_PFNS)
 		kunit_skip(test, "precondition: %s",
 			   MV_NO_ZS_OBJ_PFNS_REASON);
-	if (!MV_HAVE_ZS_MIGRATION)
-		kunit_skip(test, "precondition: %s", MV_NO_ZS_MIGRATION_REASON);
 
 	zp = mk_zpool_create(test, mk_zs_size(p), mk_zs_nobj(mk_zs_size(p)), true);
 	KUNIT_ASSERT_TRUE_MSG(test, mk_zpool_verify(zp, &bad),
@@ -123,6 +149,10 @@ static void zs_targeted_migration_keeps_data(struct kunit *test)
 		   zp->nobj, zp->size, zp->npfn, PAGE_SIZE,
 		   zs_huge_class_size(zp->pool), crossing, zp->in_prime);
 	mk_zs_expect_layout(test, p, zp, "before migration");
+	if (!MV_HAVE_ZS_MIGRATION) {
+		mk_zs_expect_refused(test, zp);
+		return;
+	}
 	pages = zs_get_total_pages(zp->pool);
 	old = kunit_kcalloc(test, zp->npfn, sizeof(*old), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, old);
