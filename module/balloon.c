@@ -254,6 +254,7 @@ int mv_inflate_contig(unsigned int n)
  */
 static struct page *mv_dequeue_one(struct mv_tballoon *dev)
 {
+	struct page *page;
 	unsigned int waited;
 	LIST_HEAD(pages);
 	size_t got;
@@ -261,8 +262,12 @@ static struct page *mv_dequeue_one(struct mv_tballoon *dev)
 	got = mv_tballoon_dequeue(dev, &pages, 1, MV_DEQUEUE_TRIES,
 				  mv_dev_held, &waited);
 	mv_add(MV_C_balloon_dequeue_retries, waited);
-	if (got)
-		return list_first_entry(&pages, struct page, lru);
+	if (got) {
+		/* Off @pages here: the list head dies with this frame. */
+		page = list_first_entry(&pages, struct page, lru);
+		list_del(&page->lru);
+		return page;
+	}
 	if (!mv_dev_held(dev))
 		mv_inc(MV_C_balloon_errors);
 	return NULL;
@@ -277,7 +282,6 @@ int mv_release_one(struct mv_tballoon *dev)
 	page = mv_dequeue_one(dev);
 	if (!page)
 		return -EAGAIN;
-	list_del(&page->lru);
 	spin_lock(&mv.track_lock);
 	e = mv_bpage_lookup(page_to_pfn(page));
 	spin_unlock(&mv.track_lock);
