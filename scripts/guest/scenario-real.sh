@@ -62,16 +62,23 @@ mr_census() {
 }
 mr_c() { awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' "$MR_C"; }
 
-# mr_wait EVENT TARGET SECONDS: until /proc/vmstat EVENT >= TARGET
-# (SECONDS times MOVOPS_WAIT_SCALE: 10 on the slow sanitizer flavour)
-mr_wait() {
-	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
-	while [ "$(vmstat "$1")" -lt "$2" ]; do
+# mr_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 if
+# it never did (SECONDS times MOVOPS_WAIT_SCALE: 10 on the slow sanitizer
+# flavour). The waits below are its conditions.
+mr_until() {
+	t=$(($1 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
+	shift
+	until "$@"; do
 		t=$((t - 1))
 		[ "$t" -gt 0 ] || return 1
 		usleep 100000
 	done
 }
+mr_vmstat_ge() { [ "$(vmstat "$1")" -ge "$2" ]; }
+mr_counter_is() { [ "$(mv_counter "$1")" = "$2" ]; }
+mr_file_is() { [ "$(cat "$1")" = "$2" ]; }
+# mr_wait EVENT TARGET SECONDS: until /proc/vmstat EVENT >= TARGET
+mr_wait() { mr_until "$3" mr_vmstat_ge "$1" "$2"; }
 
 mr_host() {
 	if [ -n "${MOVOPS_HOST_PORT:-}" ]; then
@@ -149,14 +156,7 @@ mr_compact() {
 MR_EVENTS="compact_migrate_scanned compact_free_scanned compact_isolated pgmigrate_success pgmigrate_fail"
 
 # mr_wait_counter NAME VALUE SECONDS: until movops.ko's counter NAME is VALUE
-mr_wait_counter() {
-	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
-	while [ "$(mv_counter "$1")" != "$2" ]; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		usleep 100000
-	done
-}
+mr_wait_counter() { mr_until "$3" mr_counter_is "$1" "$2"; }
 
 # virtio_balloon counts in the device's 4 KiB units, the kernel in pages:
 # with 64 KiB pages one balloon page is 16 units. The device's num_pages
@@ -308,14 +308,7 @@ mr_balloon() {
 # there a kernel without it fails.
 MR_CMM_MIB=${MOVOPS_CMM_MIB:-64}
 # mr_wait_kb FILE KB SECONDS: until FILE reads KB
-mr_wait_kb() {
-	t=$(($3 * 10 * ${MOVOPS_WAIT_SCALE:-1}))
-	while [ "$(cat "$1")" != "$2" ]; do
-		t=$((t - 1))
-		[ "$t" -gt 0 ] || return 1
-		usleep 100000
-	done
-}
+mr_wait_kb() { mr_until "$3" mr_file_is "$1" "$2"; }
 mr_cmm() {
 	c=/sys/devices/system/cmm/cmm0
 	names="cmm_inflated cmm_census_matches_loaned cmm_offline_migrated cmm_compaction_migrated cmm_deflated_all"
