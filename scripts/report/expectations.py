@@ -80,36 +80,41 @@ def _cond_ok(cond):
     return bool(_SYM.match(cond))
 
 
-def load(path, require_match=False):
-    """Entries of one list. A malformed line is an error, not ignored."""
-    entries = []
+def list_lines(path):
+    """(where, line) of each entry line of a list file: 'file:N' and the
+    stripped text; blank lines and '#' comments are not entries."""
     with open(path) as f:
         for n, raw in enumerate(f, 1):
             line = raw.strip()
-            if not line or line.startswith('#'):
-                continue
-            where = f'{os.path.basename(path)}:{n}'
-            parts = line.split(None, 2)
-            if len(parts) < 3:
-                raise ValueError(f'{where}: needs WHEN TEST [ATTR=VALUE...] REASON')
-            when = parts[0].split(',')
-            bad = [c for c in when if not _cond_ok(c)]
-            if bad:
-                raise ValueError(f'{where}: cannot read condition {bad[0]!r}')
-            attrs, rest = {}, parts[2]
-            while True:
-                m = _ATTR.match(rest)
-                if not m:
-                    break
-                attrs[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
-                rest = rest[m.end():]
-            reason = rest.strip()
-            if not reason:
-                raise ValueError(f'{where}: no reason given')
-            if require_match and not attrs.get('match'):
-                raise ValueError(f'{where}: a known failure needs match="..." '
-                                 '(the expectation that must be the one failing)')
-            entries.append(Entry(when, parts[1], attrs, reason, where))
+            if line and not line.startswith('#'):
+                yield f'{os.path.basename(path)}:{n}', line
+
+
+def load(path, require_match=False):
+    """Entries of one list. A malformed line is an error, not ignored."""
+    entries = []
+    for where, line in list_lines(path):
+        parts = line.split(None, 2)
+        if len(parts) < 3:
+            raise ValueError(f'{where}: needs WHEN TEST [ATTR=VALUE...] REASON')
+        when = parts[0].split(',')
+        bad = [c for c in when if not _cond_ok(c)]
+        if bad:
+            raise ValueError(f'{where}: cannot read condition {bad[0]!r}')
+        attrs, rest = {}, parts[2]
+        while True:
+            m = _ATTR.match(rest)
+            if not m:
+                break
+            attrs[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
+            rest = rest[m.end():]
+        reason = rest.strip()
+        if not reason:
+            raise ValueError(f'{where}: no reason given')
+        if require_match and not attrs.get('match'):
+            raise ValueError(f'{where}: a known failure needs match="..." '
+                             '(the expectation that must be the one failing)')
+        entries.append(Entry(when, parts[1], attrs, reason, where))
     return entries
 
 

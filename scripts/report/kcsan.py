@@ -17,6 +17,8 @@ import os
 import re
 import sys
 
+from expectations import list_lines
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALLOW = os.path.join(HERE, 'kcsan-allow.txt')
 
@@ -41,15 +43,11 @@ def _base(fn):
 def load_allow(path=ALLOW):
     """[(pattern A, pattern B, reason)]; '*' matches any function."""
     out = []
-    with open(path) as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith('#'):
-                continue
-            m = re.match(r'(\S+)\s*/\s*(\S+)\s+(.+)$', line)
-            if not m:
-                raise ValueError(f'{os.path.basename(path)}:{n}: needs "A / B REASON"')
-            out.append(m.groups())
+    for where, line in list_lines(path):
+        m = re.match(r'(\S+)\s*/\s*(\S+)\s+(.+)$', line)
+        if not m:
+            raise ValueError(f'{where}: needs "A / B REASON"')
+        out.append(m.groups())
     return out
 
 
