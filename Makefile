@@ -37,6 +37,10 @@ TIMEOUT  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),1800,300) \* $(MV_TIME_S
 # seconds is hung: the run ends there (scripts/host/vm.py), TIMEOUT stays the
 # last resort. An oops or panic ends it at once (oops=panic).
 SILENCE  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),60,20) \* $(MV_TIME_SCALE))
+# A guest task in D state, not scheduled, for HUNG seconds while the kernel
+# lives (the heartbeat goes on) is stuck: the guest's init says so and the
+# run ends there (scripts/guest/init: the kernels have no DETECT_HUNG_TASK).
+HUNG     ?= $(shell expr $(if $(filter debug,$(FLAVOR)),180,60) \* $(MV_TIME_SCALE))
 export MOVOPS_WAIT_SCALE ?= $(if $(filter debug,$(FLAVOR)),10,1)
 export MOVOPS_MEMFREE_SLACK_KB ?= $(if $(filter debug,$(FLAVOR)),16384,4096)
 GUEST_CMD ?=
@@ -249,7 +253,7 @@ boot:
 	@$(PHASE) vm scripts/host/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
-		--mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) $(VM_ARGS) \
+		--mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) --hung $(HUNG) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:
@@ -265,13 +269,15 @@ inject-check:
 
 # Tests of the test for a dead kernel (docs/verdicts.md): the runner makes
 # the kernel oops (LKDTM BUG) or lock up every CPU (LKDTM SMP_CALL_LOCKUP)
-# half way; each run must FAIL by itself within DEAD_BUDGET_S of QEMU's
-# start, naming the splat and what was not run, and leave no QEMU behind.
+# half way, or gets stuck itself (LKDTM HUNG_TASK); each run must FAIL by
+# itself within DEAD_BUDGET_S of QEMU's start (stuck: plus HUNG), naming the
+# splat and what was not run, and leave no QEMU behind.
 DEAD_BUDGET_S ?= 60
 dead-check:
-	@rc=0; for k in oops hang; do \
+	@rc=0; for k in oops hang stuck; do \
 		$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=$$k; \
-		python3 scripts/report/dead_check.py --kind $$k --budget $(DEAD_BUDGET_S) \
+		python3 scripts/report/dead_check.py --kind $$k \
+			--budget $$(expr $(DEAD_BUDGET_S) + $$([ $$k = stuck ] && echo $(HUNG) || echo 0)) \
 			"$(BUILD)/results/$(RTAG)-inject-$$k" || rc=1; \
 	done; exit $$rc
 

@@ -41,6 +41,7 @@ class Scan(unittest.TestCase):
             'rcu: INFO: rcu_preempt self-detected stall on CPU': 'rcu_stall',
             'watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:1]': 'soft_lockup',
             'INFO: task sh:55 blocked for more than 120 seconds.': 'hung_task',
+            'movops-hung: task sh:93 in D state, not scheduled for 60 s (wchan 0)': 'hung_task',
             'UBSAN: shift-out-of-bounds in mm/zsmalloc.c:1': 'ubsan',
             'BUG: Bad page state in process sh  pfn:10001d': 'bug',
             'kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)': 'kmemleak',

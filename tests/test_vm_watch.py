@@ -30,6 +30,19 @@ class Watch(unittest.TestCase):
             feed(w, 1, line)
             self.assertTrue(w.verdict(10), line)
 
+    def test_stuck_task_ends_the_run_as_a_hang(self):
+        """The guest's init reports a task stuck in D state while the
+        kernel lives (movops.hung=): the heartbeat goes on, the run ends."""
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 5.1')
+        line = ('movops-hung: task sh:93 in D state, not scheduled for 60 s '
+                '(wchan lkdtm_HUNG_TASK)')
+        feed(w, 70, line)
+        feed(w, 71, 'movops-alive 75.1')
+        self.assertIsNone(w.verdict(70 + vm.FATAL_GRACE_S - 0.1))
+        self.assertEqual(w.verdict(70 + vm.FATAL_GRACE_S),
+                         'guest hung: a task stuck in D state: ' + line)
+
     def test_warnings_and_reports_do_not_end_the_run(self):
         w = vm.Watch(0, 20)
         for i, line in enumerate(('WARNING: CPU: 1 PID: 7 at mm/migrate.c:100 f+0x1/0x2',

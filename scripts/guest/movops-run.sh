@@ -164,15 +164,18 @@ for p in movops kunit stress fuzz; do
 done
 ktap_diag "movops-plan:$plan"
 
-# inject_death: tests of the test (MOVOPS_INJECT=oops or hang). The kernel
-# dies at the start of the KUnit phase, half way through the plan: LKDTM's
-# BUG (an oops; the guest boots with oops=panic) or SMP_CALL_LOCKUP (every
-# CPU stuck, the guest goes silent). The host must end the run within
-# seconds, not at TIMEOUT, and name the suites that never ran.
+# inject_death: tests of the test (MOVOPS_INJECT=oops, hang or stuck). The
+# kernel dies at the start of the KUnit phase, half way through the plan:
+# LKDTM's BUG (an oops; the guest boots with oops=panic) or SMP_CALL_LOCKUP
+# (every CPU stuck, the guest goes silent); or the runner gets stuck there
+# while the kernel lives (HUNG_TASK: D state for ever, the heartbeat goes
+# on). The host must end the run within seconds (stuck: of movops.hung=),
+# not at TIMEOUT, and name the suites that never ran.
 inject_death() {
 	case "${MOVOPS_INJECT:-}" in
 	oops) what=BUG ;;
 	hang) what=SMP_CALL_LOCKUP ;;
+	stuck) what=HUNG_TASK ;;
 	*) return 0 ;;
 	esac
 	ktap_diag "movops-inject: LKDTM $what"

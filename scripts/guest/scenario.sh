@@ -364,8 +364,8 @@ mv_teardown() {
 
 scenario_movops() {
 	MV_INJECT=${MOVOPS_INJECT:-}
-	# oops and hang are the runner's (movops-run.sh), not the module's.
-	case $MV_INJECT in none | oops | hang) MV_INJECT= ;; esac
+	# oops, hang and stuck are the runner's (movops-run.sh), not the module's.
+	case $MV_INJECT in none | oops | hang | stuck) MV_INJECT= ;; esac
 	if [ ! -r "$MV/counters" ]; then
 		ktap_fail movops_debugfs "no $MV/counters"
 		return

@@ -71,9 +71,17 @@ class Watch:
             self.feed(last + b'\n', now)
             self.last_output = saved
 
+    def fatal_reason(self):
+        """The end the fatal splat means: a dead kernel, or (hung_task) a
+        living one with a task that will never come back."""
+        kind, text = self.fatal[1], self.fatal[2]
+        if kind == 'hung_task':
+            return f'guest hung: a task stuck in D state: {text}'
+        return f'kernel died: {kind}: {text}'
+
     def verdict(self, now):
         if self.fatal and now - self.fatal[0] >= FATAL_GRACE_S:
-            return f'kernel died: {self.fatal[1]}: {self.fatal[2]}'
+            return self.fatal_reason()
         if self.alive and self.silence and now - self.last_output >= self.silence:
             return (f'guest hung: no console or KTAP output for {self.silence:g}s '
                     '(its heartbeat stopped)')
@@ -186,8 +194,12 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # oops=panic panic=-1 with -no-reboot: an oops ends QEMU at once, instead
     # of leaving a guest that hangs on the locks the dead task held.
     # panic_on_warn stays off: a WARNING fails the run, but the run goes on.
+    # movops.hung=S: the guest's init reports a task stuck in D state for S
+    # seconds (scripts/guest/init), a fatal splat here.
+    hung = f' movops.hung={args.hung:g}' if args.hung else ''
     append = (f"console={MACHINES[args.arch]['console']} oops=panic panic=-1 " +
-              machine_cmdline(args.arch, args.dimm, args.mem) + ' kunit.filter_glob=movops_none movops.host=qmp ' + args.append).strip()
+              machine_cmdline(args.arch, args.dimm, args.mem) +
+              ' kunit.filter_glob=movops_none movops.host=qmp' + hung + ' ' + args.append).strip()
     # --tcg-thread single: both vCPUs on one host thread. Debian's 6.12
     # kernel, patching its own text with int3 (a static key flipped when
     # sched_clock turns stable), took an int3 Oops in sched_clock_cpu under
@@ -388,6 +400,9 @@ def parse_args(argv=None):
     ap.add_argument('--silence', type=float, default=20,
                     help='end the run when the guest, once its heartbeat started, '
                     'prints nothing for this long (0: never)')
+    ap.add_argument('--hung', type=float, default=0,
+                    help='end the run when a guest task stays in D state, not scheduled, '
+                    'this long while the kernel lives (0: never)')
     ap.add_argument('--append', default='')
     ap.add_argument('--serial3', help='file for a third serial port (ttyS2)')
     ap.add_argument('--qemu', default='qemu-system-x86_64')
@@ -492,7 +507,7 @@ def how_it_ended(proc, args, record, watch, start, end, qemu_log):
     kernel died or the guest hung, 124 TIMEOUT, 125 QEMU failed."""
     if record['ended'] is None and watch.fatal:
         # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
-        record['ended'] = f'kernel died: {watch.fatal[1]}: {watch.fatal[2]}'
+        record['ended'] = watch.fatal_reason()
     if record['ended'] and record['ended'].startswith(('kernel died', 'guest hung')):
         record['last_output_s'] = round(watch.last_output - start, 3)
         print(f'movops: {record["ended"]}; QEMU ended {end - start:.1f}s after start',

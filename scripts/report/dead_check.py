@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Judge a test-of-the-test run in which the kernel died on purpose.
 
-Usage: dead_check.py --kind oops|hang [--budget S] RESULTS_DIR
+Usage: dead_check.py --kind oops|hang|stuck [--budget S] RESULTS_DIR
 (make dead-check: the runner's MOVOPS_INJECT=oops makes LKDTM BUG, =hang
-LKDTM SMP_CALL_LOCKUP, half way through its plan). Passes only when the
-run's verdict is FAIL, vm.py ended it itself (kernel died / guest hung, not
-the TIMEOUT), QEMU's start to its end took at most --budget seconds, the
-reasons name the splat (oops) or the hang and what was not run, and the
-QEMU process is gone.
+LKDTM SMP_CALL_LOCKUP, =stuck LKDTM HUNG_TASK, half way through its plan).
+Passes only when the run's verdict is FAIL, vm.py ended it itself (kernel
+died / guest hung, not the TIMEOUT), QEMU's start to its end took at most
+--budget seconds, the reasons name the splat (oops), the stuck task
+(stuck) or the hang, and what was not run, and the QEMU process is gone.
 """
 import argparse
 import json
@@ -22,7 +22,8 @@ def check(res, vm, kind, budget):
     reasons = res.get('reasons', [])
     if res.get('verdict') != 'fail':
         bad.append(f'verdict is {res.get("verdict")}, not fail')
-    want = ('kernel died',) if kind == 'oops' else ('guest hung', 'kernel died')
+    want = {'oops': ('kernel died',), 'hang': ('guest hung', 'kernel died'),
+            'stuck': ('guest hung: a task stuck',)}[kind]
     if not ended.startswith(want):
         bad.append(f'vm.py did not end the run itself: ended {ended!r}')
     if took > budget:
@@ -31,6 +32,8 @@ def check(res, vm, kind, budget):
                                   any(k in r for k in ('oops', 'bug', 'panic'))
                                   for r in reasons):
         bad.append('no oops, BUG or panic among the reasons')
+    if kind == 'stuck' and not any('movops-hung: ' in r for r in reasons):
+        bad.append('no stuck task (movops-hung) among the reasons')
     if not any(r.startswith('not run:') for r in reasons):
         bad.append('the reasons do not say what was not run')
     pid = vm.get('qemu_pid')
@@ -47,7 +50,7 @@ def check(res, vm, kind, budget):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--kind', choices=('oops', 'hang'), required=True)
+    ap.add_argument('--kind', choices=('oops', 'hang', 'stuck'), required=True)
     ap.add_argument('--budget', type=float, default=60)
     ap.add_argument('results')
     a = ap.parse_args()

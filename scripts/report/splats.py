@@ -23,6 +23,8 @@ _KINDS = [
     ('rcu_stall', r'rcu: INFO: \w+ (?:self-)?detected stalls?'),
     ('soft_lockup', r'watchdog: BUG: soft lockup'),
     ('hung_task', r'INFO: task .* blocked for more than'),
+    # The same from the guest's init, for kernels without DETECT_HUNG_TASK.
+    ('hung_task', r'movops-hung: '),
     ('kmemleak', r'kmemleak: \d+ new suspected memory leaks'),
     ('bad_page', r'BUG: Bad page (?:state|map)'),
 ]
