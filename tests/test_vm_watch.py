@@ -96,3 +96,74 @@ class Watch(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class EndOfRun(unittest.TestCase):
+    """A hung guest, or one at TIMEOUT, gets an NMI before it is killed (its
+    CPUs' backtraces on the console); a dead kernel does not."""
+
+    def setUp(self):
+        self.sent = []
+        self.saved = vm.qmp
+        self.fail = None
+
+        def fake_qmp(path, command, arguments=None, timeout=10.0):
+            if self.fail:
+                raise OSError(self.fail)
+            self.sent.append((path, command))
+        vm.qmp = fake_qmp
+
+    def tearDown(self):
+        vm.qmp = self.saved
+
+    def end(self, w, now, deadline=1000, nmi_qmp='q.sock'):
+        record = {'ended': None}
+        return vm.end_of_run(w, now, deadline, record, nmi_qmp, 0), record
+
+    def test_living_guest_runs_on(self):
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 1.0')
+        self.assertEqual(self.end(w, 10), (None, {'ended': None}))
+        self.assertEqual(self.sent, [])
+
+    def test_hang_gets_an_nmi_and_a_grace(self):
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 1.0')
+        until, record = self.end(w, 30)
+        self.assertEqual(until, 30 + vm.NMI_GRACE_S)
+        self.assertIn('guest hung', record['ended'])
+        self.assertEqual(record['nmi'], {'ok': True, 'at_s': 30})
+        self.assertEqual(self.sent, [('q.sock', 'inject-nmi')])
+
+    def test_timeout_gets_an_nmi(self):
+        w = vm.Watch(0, 0)
+        until, record = self.end(w, 1000, deadline=1000)
+        self.assertEqual((until, record['ended']), (1000 + vm.NMI_GRACE_S, 'timeout'))
+        self.assertEqual(self.sent, [('q.sock', 'inject-nmi')])
+
+    def test_dead_kernel_ends_at_once_without_nmi(self):
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'Kernel panic - not syncing: Fatal exception')
+        until, record = self.end(w, 1 + vm.FATAL_GRACE_S)
+        self.assertEqual(until, 1 + vm.FATAL_GRACE_S)
+        self.assertTrue(record['ended'].startswith('kernel died'))
+        self.assertNotIn('nmi', record)
+        self.assertEqual(self.sent, [])
+
+    def test_machine_without_nmi_ends_at_once(self):
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 1.0')
+        until, record = self.end(w, 30, nmi_qmp=None)
+        self.assertEqual(until, 30)
+        self.assertIn('guest hung', record['ended'])
+        self.assertNotIn('nmi', record)
+        self.assertEqual(self.sent, [])
+        self.assertEqual([a for a, m in vm.MACHINES.items() if m.get('nmi')], ['ppc64le'])
+
+    def test_refused_nmi_ends_at_once(self):
+        self.fail = 'QMP inject-nmi: not supported'
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 1.0')
+        until, record = self.end(w, 30)
+        self.assertEqual(until, 30)
+        self.assertEqual(record['nmi'], {'ok': False, 'error': self.fail, 'at_s': 30})

@@ -30,6 +30,14 @@ DIMM = '512M'
 HEARTBEAT = b'movops-alive'
 # After a fatal splat, how long the rest of it (the trace) may take to print.
 FATAL_GRACE_S = 3.0
+# On a machine with 'nmi' (MACHINES), a hung guest (or one at TIMEOUT) gets
+# an NMI (QMP inject-nmi) before it is killed, and this long to print what
+# its CPUs were doing: on pseries each CPU takes a System Reset, prints its
+# registers and call trace, and the kernel panics 2 s later
+# (arch/powerpc/kernel/traps.c, system_reset_exception()), which ends QEMU.
+# (An x86_64 kernel prints one line, "NMI received for unknown reason".)
+# The run's verdict stays the hang or the timeout.
+NMI_GRACE_S = 10.0
 
 
 class Watch:
@@ -126,7 +134,7 @@ MACHINES = {
     'x86_64': {'console': 'ttyS0', 'cmdline': MACHINE_CMDLINE},
     'arm64': {'console': 'ttyAMA0', 'ram_base': 0x40000000,
               'cmdline': 'movops.ktap=vport:movops.ktap'},
-    'ppc64le': {'console': 'hvc0', 'ram_base': 0,
+    'ppc64le': {'console': 'hvc0', 'ram_base': 0, 'nmi': True,
                 'cmdline': 'movops.ktap=hvc1 cmm.simulate=1'},
 }
 HOST_ARCH = {'x86_64': 'x86_64', 'aarch64': 'arm64', 'ppc64le': 'ppc64le'}.get(
@@ -275,6 +283,15 @@ def serve_request(line, qmp_path, total_mib):
         rec['error'] = str(e)
         print(f'movops: QMP request "{m.group(1)}" failed: {e}', file=sys.stderr)
     return rec
+
+
+def inject_nmi(qmp_path):
+    """QMP inject-nmi; a record of it for vm.json."""
+    try:
+        qmp(qmp_path, 'inject-nmi')
+        return {'ok': True}
+    except (OSError, ValueError) as e:
+        return {'ok': False, 'error': str(e)}
 
 
 def die_with_parent():
@@ -451,6 +468,7 @@ def supervise(proc, args, qmp, record, start):
     total_mib = parse_size(args.mem) + parse_size(args.dimm)  # RAM on every arch
     record['qmp_requests'] = []
     watch = Watch(start, args.silence)
+    nmi_until = None
     pending = b''
     progress = Progress(start, args.timeout)
     with open(args.ktap, 'rb') as ktap_in, open(args.console, 'rb') as console_in:
@@ -473,12 +491,10 @@ def supervise(proc, args, qmp, record, start):
                     if rec:
                         rec['at_s'] = round(now - start, 3)
                         record['qmp_requests'].append(rec)
-            dead = watch.verdict(now)
-            if dead:
-                record['ended'] = dead
-                break
-            if now >= deadline:
-                record['ended'] = 'timeout'
+            if nmi_until is None:
+                nmi_until = end_of_run(watch, now, deadline, record,
+                                       MACHINES[args.arch].get('nmi') and qmp, start)
+            if nmi_until is not None and now >= nmi_until:
                 break
             time.sleep(0.05)
         end = time.monotonic()
@@ -488,6 +504,21 @@ def supervise(proc, args, qmp, record, start):
             watch.feed(rest, end)
     watch.flush(end)
     return watch, end, first_ktap
+
+
+def end_of_run(watch, now, deadline, record, nmi_qmp, start):
+    """When the run must end (Watch, TIMEOUT): names the end in the record
+    and returns until when to read on (now after a kernel death; after a
+    hang or at TIMEOUT, with NMI_QMP (a QMP socket), the NMI's grace), else
+    None."""
+    dead = watch.verdict(now) or ('timeout' if now >= deadline else None)
+    if not dead:
+        return None
+    record['ended'] = dead
+    if dead.startswith('kernel died') or not nmi_qmp:
+        return now
+    record['nmi'] = dict(inject_nmi(nmi_qmp), at_s=round(now - start, 3))
+    return now + NMI_GRACE_S if record['nmi']['ok'] else now
 
 
 def splat_times(record, watch, start, end):
