@@ -111,6 +111,8 @@ class EndOfRun(unittest.TestCase):
             if self.fail:
                 raise OSError(self.fail)
             self.sent.append((path, command))
+            if command == 'human-monitor-command':
+                return 'CPU#0\nNIP c000000000012345'
         vm.qmp = fake_qmp
 
     def tearDown(self):
@@ -132,14 +134,15 @@ class EndOfRun(unittest.TestCase):
         until, record = self.end(w, 30)
         self.assertEqual(until, 30 + vm.NMI_GRACE_S)
         self.assertIn('guest hung', record['ended'])
-        self.assertEqual(record['nmi'], {'ok': True, 'at_s': 30})
-        self.assertEqual(self.sent, [('q.sock', 'inject-nmi')])
+        self.assertEqual(record['nmi'], {'ok': True, 'at_s': 30,
+                                         'registers': ['CPU#0', 'NIP c000000000012345']})
+        self.assertEqual(self.sent, [('q.sock', 'human-monitor-command'), ('q.sock', 'inject-nmi')])
 
     def test_timeout_gets_an_nmi(self):
         w = vm.Watch(0, 0)
         until, record = self.end(w, 1000, deadline=1000)
         self.assertEqual((until, record['ended']), (1000 + vm.NMI_GRACE_S, 'timeout'))
-        self.assertEqual(self.sent, [('q.sock', 'inject-nmi')])
+        self.assertEqual(self.sent[-1], ('q.sock', 'inject-nmi'))
 
     def test_dead_kernel_ends_at_once_without_nmi(self):
         w = vm.Watch(0, 20)

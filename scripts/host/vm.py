@@ -36,7 +36,9 @@ FATAL_GRACE_S = 3.0
 # registers and call trace, and the kernel panics 2 s later
 # (arch/powerpc/kernel/traps.c, system_reset_exception()), which ends QEMU.
 # (An x86_64 kernel prints one line, "NMI received for unknown reason".)
-# The run's verdict stays the hang or the timeout.
+# The run's verdict stays the hang or the timeout. Before the NMI, vm.json
+# gets every vCPU's registers as QEMU sees them ('nmi': 'registers'), which
+# say where a CPU is stuck even if the guest can print nothing.
 NMI_GRACE_S = 10.0
 
 
@@ -286,12 +288,18 @@ def serve_request(line, qmp_path, total_mib):
 
 
 def inject_nmi(qmp_path):
-    """QMP inject-nmi; a record of it for vm.json."""
+    """Every vCPU's registers as QEMU sees them (HMP info registers -a),
+    then QMP inject-nmi; a record of both for vm.json."""
+    rec = {}
     try:
+        regs = qmp(qmp_path, 'human-monitor-command',
+                   {'command-line': 'info registers -a'})
+        rec['registers'] = regs.splitlines()
         qmp(qmp_path, 'inject-nmi')
-        return {'ok': True}
-    except (OSError, ValueError) as e:
-        return {'ok': False, 'error': str(e)}
+        rec['ok'] = True
+    except (OSError, ValueError, AttributeError) as e:
+        rec.update(ok=False, error=str(e))
+    return rec
 
 
 def die_with_parent():
