@@ -17,9 +17,52 @@ fi
 # DEB_SOURCE=PACKAGE/SUITE: any other Debian kernel source package (e.g.
 # linux-source-7.2/sid), fetched the same way; build it with KSRC= on the
 # path printed.
+# DEB_SOURCE=NAME=VERSION/SUITE (e.g. linux=7.0.13-1/sid): a version of a
+# source package (a series with no linux-source binary package left in the
+# archive), fetched with apt-get source and unpacked by dpkg-source, which
+# applies Debian's patches as the linux-source package has them.
 if [ -n "${DEB_SOURCE:-}" ]; then
 	DEB_PKG=${DEB_SOURCE%/*} DEB_SUITE=${DEB_SOURCE#*/}
 fi
+case $DEB_PKG in
+*=*)	NAME=${DEB_PKG%%=*} VERSION=${DEB_PKG#*=}
+	APT=$MOVOPS_CACHE/apt/$DEB_SUITE-src
+	mkdir -p "$MOVOPS_CACHE/apt"
+	exec 8> "$APT.lock"
+	flock 8
+	apt_private "deb-src $DEB_SUITE"
+	apt_update Sources || die "apt could not read the sources of $DEB_SUITE from $MIRROR"
+	aptq apt-cache showsrc "$NAME" 2>/dev/null | grep -qx "Version: $VERSION" ||
+		die "no source package $NAME $VERSION in $DEB_SUITE"
+	SRC=$MOVOPS_CACHE/src/$NAME-$VERSION
+	if [ ! -f "$SRC/.movops-complete" ]; then
+		rm -rf "$SRC.tmp" && mkdir -p "$SRC.tmp"
+		# An archive may keep the orig tarball of a version whose .dsc and
+		# Debian diff it no longer has (linux 7.1.8-2 in sid, 2026-12-02):
+		# then the tree is that tarball alone, and this says so.
+		(cd "$SRC.tmp" && progress "downloading source $NAME $VERSION" -- \
+			aptq apt-get source --download-only "$NAME=$VERSION" >&2) || true
+		if ls "$SRC.tmp"/*.dsc > /dev/null 2>&1; then
+			unpack() { cd "$SRC.tmp" && dpkg-source -x ./*.dsc tree > dpkg-source.log 2>&1; }
+			how="Debian's patches applied"
+		elif ls "$SRC.tmp"/*.orig.tar.* > /dev/null 2>&1; then
+			echo "movops: $DEB_SUITE has no .dsc or Debian diff of $NAME $VERSION, only its orig tarball: the tree is that upstream source WITHOUT Debian's patches" >&2
+			unpack() { mkdir "$SRC.tmp/tree" && tar -x -C "$SRC.tmp/tree" --strip-components=1 -f "$SRC.tmp"/*.orig.tar.*; }
+			how="orig tarball only"
+		else
+			die "download of source $NAME $VERSION failed (see apt's errors above)"
+		fi
+		progress "unpacking source $NAME $VERSION ($how)" -- unpack ||
+			{ tail -5 "$SRC.tmp/dpkg-source.log" >&2 2>/dev/null; die "could not unpack source $NAME $VERSION"; }
+		echo "$how" > "$SRC.tmp/tree/.movops-debian-source"
+		find "$SRC.tmp" -maxdepth 1 -type f -delete
+		rm -rf "$SRC" && mv "$SRC.tmp" "$SRC"
+		echo "$VERSION" > "$SRC/.movops-complete"
+	fi
+	flock -u 8
+	cd "$SRC/tree" && pwd
+	exit 0 ;;
+esac
 APT=$MOVOPS_CACHE/apt/$DEB_SUITE
 # One fetch at a time per suite: two clones fetching the same tree for the
 # first time would share $APT and unpack into the same $SRC.tmp. The second
