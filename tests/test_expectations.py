@@ -79,6 +79,9 @@ class Lists(unittest.TestCase):
         self.assertEqual(f['config']['CONFIG_ZRAM'], 'm')
         # Without a .config, the harness's KVER stands in.
         self.assertEqual(ex.facts(None, '6.12')['kver'], '6.12')
+        # The kernel's kind: built by the harness unless a prebuilt one is named.
+        self.assertEqual(f['kernel'], 'built')
+        self.assertEqual(ex.facts(None, '6.12', kernel='debian')['kernel'], 'debian')
 
     def test_conditions(self):
         cases = {
@@ -86,6 +89,7 @@ class Lists(unittest.TestCase):
             'kver=6.12': False, 'kver!=6.12': True, 'kver>=6.17': True, 'kver<6.17': False,
             'kver<=7.3': True, 'kver>7.3': False, 'kver>7.2': True, 'kver<7.3.5': True,
             'flavor=default': True, 'flavor=debug': False, 'flavor!=debug': True,
+            'kernel=built': True, 'kernel=debian': False, 'kernel!=debian-rt': True,
             'arch=x86_64': True, 'arch=arm64': False,
             'CONFIG_KPROBES': True, 'CONFIG_ZRAM': True, 'CONFIG_ZRAM=y': False,
             'CONFIG_ZRAM=m': True, '!CONFIG_DEBUG_KMEMLEAK': True,

@@ -229,5 +229,32 @@ class Verdict(unittest.TestCase):
             self.assertTrue(any(r.startswith('stress_check skipped, and no entry')
                                 for r in res['reasons']), res['reasons'])
 
+    def test_stress_phase_off_on_debian_kernels_is_expected_by_their_kind(self):
+        """KERNEL=debian / debian-rt run without the stress phase unless
+        STRESS=1: the repository's list expects that skip by the kernel's
+        kind, naming how to run the phase; a built kernel's entry names
+        STRESS=0, and the skip without the recorded 0 still fails."""
+        ktap = ('KTAP version 1\nok 1 movops_load\n# counter: stress_check_seconds 0\n'
+                'ok 2 stress_check # SKIP MOVOPS_STRESS_CHECK_SECONDS=0: '
+                'no stress phase asked for\n1..2\n# movops-done failed=0\n')
+        for kind, how in (('debian', 'make run KERNEL=debian STRESS=1'),
+                          ('debian-rt', 'make run KERNEL=debian-rt STRESS=1'),
+                          ('built', 'STRESS=0')):
+            rc, res, out, _ = self.verdict(data('pass-console.log'), ktap_text=ktap,
+                                           extra=['--kernel', kind])
+            self.assertEqual(rc, 0, res['reasons'])
+            self.assertRegex(out, r'stress_check\s+SKIP \(expected\)')
+            self.assertEqual(res['facts']['kernel'], kind)
+            self.assertIn(how, json.dumps(res))
+        # Without the entries for the Debian kinds, their skip is unexpected.
+        with open(os.path.join(os.path.dirname(VERDICT), 'expected-skips.txt')) as f:
+            others = ''.join(l for l in f if not l.startswith('kernel=debian'))
+        rc, res, _, _ = self.verdict(data('pass-console.log'), ktap_text=ktap,
+                                     skips=others, extra=['--kernel', 'debian'])
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(r.startswith('stress_check skipped, and no entry')
+                            for r in res['reasons']), res['reasons'])
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -33,7 +33,7 @@ _ATTR = re.compile(r'^(match|fixed-by)=(?:"([^"]*)"|(\S+))(?:\s+|$)')
 # A KUnit failure starts a block: "# case: EXPECTATION FAILED at file:line".
 _FAILED_AT = re.compile(r'(?:EXPECTATION|ASSERTION) FAILED at ')
 _CONFIG_HEADER = re.compile(r'^# Linux/(\S+) (\S+) Kernel Configuration')
-_COND = re.compile(r'^(kver|flavor|arch)(<=|>=|!=|=|<|>)(\S+)$')
+_COND = re.compile(r'^(kver|flavor|kernel|arch)(<=|>=|!=|=|<|>)(\S+)$')
 _SYM = re.compile(r'^(!?)(CONFIG_\w+)(?:=(\S+))?$')
 # A figure the run recorded itself ("# counter: NAME VALUE" in its KTAP),
 # such as a setting the guest ran with: recorded:stress_check_seconds=0.
@@ -141,12 +141,16 @@ def read_config(path):
     return conf, arch, kver
 
 
-def facts(config=None, kver='', flavor='default', arch=None, recorded=None):
+def facts(config=None, kver='', flavor='default', arch=None, recorded=None,
+          kernel='built'):
     """The run's facts. The .config's version wins over KVER (the harness's
     name for the tree): it is what the tree says it is. RECORDED: {name:
-    value} the run recorded itself (its '# counter:' lines)."""
+    value} the run recorded itself (its '# counter:' lines). KERNEL: 'built'
+    (configured and built by the harness, KSRC= too), or the kind of
+    prebuilt kernel booted ('debian', 'debian-rt': KERNEL= of make run)."""
     conf, carch, ckver = read_config(config)
     return {'kver': ckver or kver, 'flavor': flavor or 'default',
+            'kernel': kernel or 'built',
             'arch': arch or carch, 'config': conf,
             'config_path': config if conf else None,
             'recorded': dict(recorded or {})}
@@ -227,10 +231,13 @@ class Judgement:
         self.marks = {}             # name -> label shown beside it
         self.xfail = []             # (name, entry)
         self.fixed = []             # (name, entry): passed thanks to a patch
+        self.skipped = []           # (name, entry): an expected skip
 
     def report(self):
-        """Lines for the run's output: what passed by a rule, and the notes."""
+        """Lines for the run's output: what passed or skipped by a rule (with
+        the rule's reason: why, and how to run it where it can), the notes."""
         return ([f'XFAIL {n} ({e.where}): {e.reason}' for n, e in self.xfail] +
+                [f'SKIP {n} ({e.where}): {e.reason}' for n, e in self.skipped] +
                 [f'{n} passed, fixed by {e.fixed_by} ({e.where})' for n, e in self.fixed] +
                 [f'note: {note}' for note in self.notes])
 
@@ -258,6 +265,7 @@ def judge_skip(j, c, skips, skipped_as_expected):
     e = next((e for e in skips if e.names(c.name) and e.match in why), None)
     if e:
         skipped_as_expected.add(e)
+        j.skipped.append((c.name, e))
         j.marks[c.name] = 'SKIP (expected)'
     else:
         j.reasons.append(f'{c.name} skipped, and no entry of expected-skips.txt '
@@ -387,9 +395,10 @@ def main(argv):
     ap.add_argument('--config')
     ap.add_argument('--kver', default='')
     ap.add_argument('--flavor', default='default')
+    ap.add_argument('--kernel', default='built')
     a = ap.parse_args(argv[1:])
-    f = facts(a.config, a.kver, a.flavor)
-    print(f'facts: kver {f["kver"]}, flavor {f["flavor"]}, arch {f["arch"]}, '
+    f = facts(a.config, a.kver, a.flavor, kernel=a.kernel)
+    print(f'facts: kver {f["kver"]}, flavor {f["flavor"]}, kernel {f["kernel"]}, arch {f["arch"]}, '
           f'{len(f["config"])} config symbols')
     for path, req in ((SKIPS, False), (KNOWN, True)):
         for e in load(path, require_match=req):

@@ -134,6 +134,9 @@ def parse_args(argv=None):
                     help='comma-separated test names that must fail')
     ap.add_argument('--config', help="the kernel's .config (version, arch, symbols)")
     ap.add_argument('--flavor', default='default')
+    ap.add_argument('--kernel', default='built',
+                    help="'built' (the harness configured and built it), or the prebuilt "
+                         "kernel's kind: debian, debian-rt")
     ap.add_argument('--patches', default='',
                     help='names of the patches the kernel carries (space or comma separated)')
     ap.add_argument('--known', default=expectations.KNOWN)
@@ -160,7 +163,7 @@ class Run:
                            if l.strip().startswith('KTAP version')), len(self.stream))
         self.counters = counters_of(self.stream[self.start:])
         self.facts = expectations.facts(args.config, args.kver, args.flavor,
-                                        recorded=self.counters)
+                                        recorded=self.counters, kernel=args.kernel)
         known = expectations.load(args.known, require_match=True)
         skips = expectations.load(args.skips) if os.path.exists(args.skips) else None
         self.patches = [p for p in args.patches.replace(',', ' ').split() if p]
@@ -185,13 +188,15 @@ def result_of(args, run):
         'kver': args.kver,
         'verdict': run.verdict,
         'reasons': run.reasons,
-        'facts': {k: run.facts[k] for k in ('kver', 'flavor', 'arch', 'config_path')},
+        'facts': {k: run.facts[k] for k in ('kver', 'flavor', 'kernel', 'arch', 'config_path')},
         'patches': run.patches,
         'expect_fail': sorted(run.expect_fail),
         'xfail': [{'name': n, 'match': e.match, 'reason': e.reason, 'entry': e.where}
                   for n, e in j.xfail],
         'known_failures': {n: e.reason for n, e in j.xfail},
         'fixed': [{'name': n, 'fixed_by': e.fixed_by, 'entry': e.where} for n, e in j.fixed],
+        'expected_skips': [{'name': n, 'reason': e.reason, 'entry': e.where}
+                           for n, e in j.skipped],
         'notes': j.notes,
         'summary': {s: sum(1 for _, t in flat if t.status == s)
                     for s in ('pass', 'fail', 'skip')},
