@@ -15,9 +15,13 @@ def sh(script, env=None):
                           env=e, cwd=TOP)
 
 
-def fake_tree(d, version, patchlevel, mm_kconfig):
+def fake_tree(d, version, patchlevel, mm_kconfig, zram_kconfig=None):
     os.makedirs(os.path.join(d, 'mm'))
     os.makedirs(os.path.join(d, 'drivers', 'virtio'))
+    if zram_kconfig is not None:
+        os.makedirs(os.path.join(d, 'drivers', 'block', 'zram'))
+        with open(os.path.join(d, 'drivers', 'block', 'zram', 'Kconfig'), 'w') as f:
+            f.write(zram_kconfig)
     with open(os.path.join(d, 'Makefile'), 'w') as f:
         f.write(f'# SPDX\nVERSION = {version}\nPATCHLEVEL = {patchlevel}\nSUBLEVEL = 1\n')
     with open(os.path.join(d, 'mm', 'Kconfig'), 'w') as f:
@@ -35,19 +39,38 @@ class AnyTree(unittest.TestCase):
             r = sh('scripts/host/tree-version.sh "$T/none"', {'T': d})
             self.assertEqual(r.stdout.strip(), '')
 
-    def fragment(self, kconfig):
+    def fragment(self, kconfig, zram=None, ksrc=True):
         with tempfile.TemporaryDirectory() as d:
-            fake_tree(d, 9, 9, kconfig)
-            return sh('. scripts/host/versions.sh && kconfig_fragment "$KSRC"',
-                      {'KSRC': d, 'KVER': '9.9'})
+            fake_tree(d, 9, 9, kconfig, zram)
+            return sh('. scripts/host/versions.sh && kconfig_fragment "$T"',
+                      {'T': d, 'KSRC': d if ksrc else '', 'KVER': '9.9' if ksrc else '7.3'})
+
+    def names(self, r):
+        return [os.path.basename(p) for p in r.stdout.split()]
 
     def test_fragment_by_the_symbols_the_tree_defines(self):
         old = 'config MEMORY_BALLOON\n\tbool\nconfig BALLOON_COMPACTION\n\tbool "x"\n'
         new = 'config BALLOON\n\tbool\nmenuconfig BALLOON_MIGRATION\n\tbool "x"\n'
         r = self.fragment(old)
-        self.assertEqual(os.path.basename(r.stdout.strip()), '6.12.config', r.stderr)
+        self.assertEqual(self.names(r)[0], '6.12.config', r.stderr)
         r = self.fragment(new)
-        self.assertEqual(os.path.basename(r.stdout.strip()), '7.3.config', r.stderr)
+        self.assertEqual(self.names(r)[0], '7.3.config', r.stderr)
+
+    def test_zram_fragment_by_the_symbols_the_tree_defines(self):
+        """zram's own backends (6.12 and later) or the crypto API (6.1):
+        the refusal of a tree then names what it lacks, not a symbol it
+        never had."""
+        new = 'config BALLOON\n\tbool\nmenuconfig BALLOON_MIGRATION\n\tbool "x"\n'
+        backends = 'config ZRAM\n\ttristate "x"\nconfig ZRAM_BACKEND_LZO\n\tbool "lzo"\n'
+        crypto = 'config ZRAM\n\ttristate "x"\n\tdepends on CRYPTO_LZO || CRYPTO_ZSTD\n'
+        for ksrc in (True, False):
+            r = self.fragment(new, backends, ksrc)
+            self.assertEqual(self.names(r)[1:], ['zram-backend.config'], r.stderr)
+            r = self.fragment(new, crypto, ksrc)
+            self.assertEqual(self.names(r)[1:], ['zram-crypto.config'], r.stderr)
+        for f in ('zram-backend.config', 'zram-crypto.config'):
+            with open(os.path.join(TOP, 'scripts', 'kconfig', f)) as fh:
+                self.assertIn('CONFIG_', fh.read())
 
     def test_tree_without_balloon_migration_is_named(self):
         r = self.fragment('config MIGRATION\n\tbool\n')

@@ -111,11 +111,19 @@ objects_estimate() {
 	echo "${KOBJECTS:-}"
 }
 
-# Configure: only when the fragments changed.
+# Configure: only when what the fragments set changed. settings: each
+# symbol's last assignment ("# CONFIG_X is not set" is one), sorted, as
+# olddefconfig takes them: a line moved from one fragment to another, or a
+# comment edited, reconfigures nothing.
+settings() {
+	sed -n -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' -e '/^CONFIG_/p' |
+		awk -F= '{ v[$1] = $0 } END { for (k in v) print v[k] }' | sort
+}
 t=$(now)
 t_config=
 want=$(cat $frags)
-if [ ! -f "$DIR/.config" ] || [ "$want" != "$(cat "$DIR/.movops-fragments" 2>/dev/null)" ]; then
+if [ ! -f "$DIR/.config" ] ||
+   [ "$(printf '%s\n' "$want" | settings)" != "$(settings < "$DIR/.movops-fragments" 2>/dev/null)" ]; then
 	echo "movops: configuring $KVER$ATAG ($FLAVOR${VTAG:+, variant $VTAG}) in $DIR" >&2
 	printf '%s\n' "$want" > "$DIR/.config"
 	kmake olddefconfig >&2

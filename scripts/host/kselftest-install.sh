@@ -37,7 +37,8 @@ printf '# kselftest settings (tools/testing/selftests/kselftest/runner.sh)\ntime
 # The options the suite needs, as a collection's 'config' file lists them
 # (merge_config.sh-ready).
 grep -h '^CONFIG_' "$TOP/scripts/kconfig/base.config" \
-	"$TOP/scripts/kconfig/$KVER.config" 2>/dev/null | sort -u > "$d/config"
+	"$TOP/scripts/kconfig/$KVER.config" "$TOP/scripts/kconfig/zram-backend.config" \
+	2>/dev/null | sort -u > "$d/config"
 list=$dest/kselftest-list.txt
 grep -qx 'movops:run_movops.sh' "$list" 2>/dev/null || echo 'movops:run_movops.sh' >> "$list"
 echo "movops: kselftest collection in $d ($n modules for $(cat "$rel")); run: cd $dest && ./run_kselftest.sh -c movops, or $d/run_movops.sh" >&2

@@ -39,13 +39,25 @@ debian_kernel() {
 	esac
 }
 
-# kconfig_fragment SRC: the version fragment for a kernel tree. For the
+# kconfig_zram SRC: how the tree's zram compresses, by what its Kconfig
+# defines: its own backends (ZRAM_BACKEND_LZO, 6.12 and later), else the
+# crypto API (6.1: ZRAM depends on CRYPTO_LZO || CRYPTO_ZSTD || ...).
+kconfig_zram() {
+	if grep -qE '^[[:space:]]*config ZRAM_BACKEND_LZO[[:space:]]*$' "$1/drivers/block/zram/Kconfig" 2>/dev/null; then
+		echo "$TOP/scripts/kconfig/zram-backend.config"
+	else
+		echo "$TOP/scripts/kconfig/zram-crypto.config"
+	fi
+}
+
+# kconfig_fragment SRC: the version fragments for a kernel tree. For the
 # harness's own trees, scripts/kconfig/$KVER.config. For a KSRC tree, the
 # fragment whose every symbol the tree's Kconfig files define (the balloon
-# core was renamed between 6.12 and 7.x), whatever its version says.
+# core was renamed between 6.12 and 7.x), whatever its version says. Then,
+# for every tree, the zram compressor's fragment (kconfig_zram).
 kconfig_fragment() {
 	if [ -z "${KSRC:-}" ]; then
-		echo "$TOP/scripts/kconfig/$KVER.config"
+		echo "$TOP/scripts/kconfig/$KVER.config $(kconfig_zram "$1")"
 		return
 	fi
 	defined=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Z0-9_]+' "$1/mm" "$1/drivers/virtio" |
@@ -53,7 +65,7 @@ kconfig_fragment() {
 	for f in "$TOP"/scripts/kconfig/[0-9]*.config; do
 		miss=$(grep -oE '^CONFIG_[A-Z0-9_]+' "$f" | while read -r s; do
 			echo "$defined" | grep -qx "$s" || echo "$s"; done)
-		[ -n "$miss" ] || { echo "$f"; return; }
+		[ -n "$miss" ] || { echo "$f $(kconfig_zram "$1")"; return; }
 	done
 	echo "movops: $1 defines neither balloon page migration symbol set (CONFIG_BALLOON_MIGRATION, CONFIG_BALLOON_COMPACTION in mm/Kconfig): movops needs balloon page migration" >&2
 	exit 2
