@@ -188,7 +188,28 @@ class Judge(unittest.TestCase):
     def test_known_failure_elsewhere_does_not_apply(self):
         self.facts = ex.facts(None, '6.12.95')
         j = self.judge(KTAP_XFAIL)
-        self.assertEqual(j.reasons, [f'{ENOENT} failed'])
+        self.assertEqual(j.reasons, [f'{ENOENT} failed at kunit/balloon_test.c:247: '
+                                     'Expected mk_balloon_pages_stat() - stat == N - 1, but '
+                                     'mk_balloon_pages_stat() - stat == 16 (0x10) '
+                                     f'N - 1 == 15 (0xf) {MSG}'])
+
+    def test_a_failure_says_what_failed(self):
+        # A KUnit case: where, and what its expectation printed (a fixture
+        # that found no range names alloc_contig_pages(), seen on the
+        # contig-pages-fail mutant); the first failure of several.
+        j = self.judge(KTAP_EARLIER.replace('balloon_enoent_balloon_pages_stat', 'other'))
+        self.assertEqual(j.reasons[:1], ['movops_balloon.other failed at kunit/balloon_test.c:245: '
+                                     'Expected mk_migrate_pfn(mk_balloon_slot_pfn(mb, 0)) == 0, but '
+                                     'mk_migrate_pfn(mk_balloon_slot_pfn(mb, 0)) == -11 '
+                                     '(0xfffffffffffffff5)'])
+        # The runner's own check: its '# name: ...' line; long text is cut.
+        j = self.judge('KTAP version 1\n# counter: x 1\n# zs_verify_intact: got \'3\', '
+                       "expected '0'\nnot ok 1 zs_verify_intact\n"
+                       '# a: ' + 'y' * 400 + '\nnot ok 2 a\nnot ok 3 b\n1..3\n')
+        self.assertEqual(j.reasons[0], "zs_verify_intact failed: got '3', expected '0'")
+        self.assertEqual(j.reasons[1], 'a failed: ' + 'y' * 317 + '...')
+        # Nothing said: the name alone.
+        self.assertEqual(j.reasons[2], 'b failed')
 
     def test_fixed_by_a_patch_the_run_used(self):
         known = [ex.Entry(['7.3'], ENOENT, {'match': MSG, 'fixed-by': '0001-fix.patch'}, 'r', 'k:1')]

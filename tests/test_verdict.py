@@ -61,8 +61,10 @@ class Verdict(unittest.TestCase):
     def test_failing_log_fails_naming_the_tests(self):
         rc, res, out, _ = self.verdict(data('fail-console.log'), data('fail-runner.ktap'))
         self.assertEqual(rc, 1)
-        self.assertIn('compaction_moved_ours failed', res['reasons'])
-        self.assertIn('movops_kunit_load failed', res['reasons'])
+        # Each named with what its log said (its '# name: ...' line).
+        self.assertEqual(res['reasons'],
+                         ["compaction_moved_ours failed: got '0', expected more than 0",
+                          'movops_kunit_load failed: no movops_kunit.ko in /movops'])
         self.assertEqual(res['summary']['fail'], 2)
         self.assertRegex(out, r'compaction_moved_ours\s+FAIL')
 
@@ -155,7 +157,10 @@ class Verdict(unittest.TestCase):
                                      data('full-pass-runner.ktap'),
                                      extra=['--skips', os.path.join(DATA, 'no-such-list')])
         # --kver test: no entry applies; the same log judged as 7.3.4:
-        self.assertIn(f'{self.ENOENT} failed', res['reasons'])
+        self.assertIn(f'{self.ENOENT} failed at kunit/balloon_test.c:243: Expected '
+                      'mk_balloon_pages_stat() - stat == 32 - 1, but mk_balloon_pages_stat() - '
+                      'stat == 32 (0x20) 32 - 1 == 31 (0x1f) NR_BALLOON_PAGES still counts the '
+                      'page deflated by -ENOENT', res['reasons'])
         with tempfile.TemporaryDirectory() as d:
             cfg = os.path.join(d, '.config')
             with open(cfg, 'w') as f:

@@ -219,6 +219,33 @@ def failures(log):
     return [' '.join(b) for b in blocks] if blocks else [' '.join(log)]
 
 
+WHY_WIDTH = 320
+
+
+def why_failed(name, log):
+    """What a failed case's log says went wrong, in one short line: for a
+    KUnit case ' at FILE:LINE: ' and the lines its first failed expectation
+    printed (the message last); for the runner's own checks ': ' and the text
+    of its last '# NAME: ...' line; '' when the log says neither."""
+    def cut(text):
+        text = ' '.join(text.split())
+        return text if len(text) <= WHY_WIDTH else text[:WHY_WIDTH - 3] + '...'
+    for i, line in enumerate(log):
+        m = _FAILED_AT.search(line)
+        if m:
+            rest = []
+            for more in log[i + 1:]:
+                if _FAILED_AT.search(more):
+                    break
+                rest.append(more)
+            return f' at {line[m.end():].strip()}: {cut(" ".join(rest))}'
+    leaf = f'# {name.rsplit(".", 1)[-1]}: '
+    for line in reversed(log):
+        if line.strip().startswith(leaf):
+            return f': {cut(line.strip()[len(leaf):])}'
+    return ''
+
+
 def skip_reason(directive):
     """'SKIP no kprobes' -> 'no kprobes'."""
     return re.sub(r'^SKIP\b\s*', '', directive.strip(), flags=re.I)
@@ -310,8 +337,8 @@ def judge_case(j, c, known, skips, patches, expect_fail, skipped_as_expected):
     elif k:
         judge_known(j, c, k)
     elif c.status in ('fail', 'error'):
-        j.reasons.append(f'{c.name} failed' if c.status == 'fail' else
-                         f'{c.name} {c.status}')
+        j.reasons.append(f'{c.name} failed{why_failed(c.name, c.log)}' if c.status == 'fail'
+                         else f'{c.name} {c.status}')
 
 
 def judge_absent(j, cases, known, skips, expect_fail, skipped_as_expected):

@@ -105,7 +105,8 @@ def judge(rep, found, vm, expect_fail=(), facts=None, known=(), skips=(), patche
         # tests that failed before it, and what never ran.
         return ([f'guest did not power off by itself: {ended}'] +
                 [f'kernel {kind} at console line {n}: {text}' for n, kind, text in found] +
-                [f'{n} failed' for n, t in rep.flat() if t.status == 'fail'
+                [f'{n} failed{expectations.why_failed(n, t.log)}'
+                 for n, t in rep.flat() if t.status == 'fail'
                  and n not in expect_fail] + list(missing)), j
     reasons = list(rep.errors)
     if rep.version is not None and not any(
