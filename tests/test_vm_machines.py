@@ -20,6 +20,9 @@ class MachineCmdline(unittest.TestCase):
         ppc = vm.machine_cmdline('ppc64le', '512M', '1G').split()
         self.assertIn('movops.hotadd=0x40000000,512', ppc)
         self.assertIn('cmm.simulate=1', ppc)
+        # One CPU: the SMP crash of docs/architectures.md.
+        self.assertIn('nr_cpus=1', ppc)
+        self.assertNotIn('nr_cpus=1', arm)
 
     def test_kunit_boot_keeps_movablecore(self):
         # kunit.py runs the suite built in, before init could hot-add.
