@@ -20,9 +20,13 @@ class MachineCmdline(unittest.TestCase):
         ppc = vm.machine_cmdline('ppc64le', '512M', '1G').split()
         self.assertIn('movops.hotadd=0x40000000,512', ppc)
         self.assertIn('cmm.simulate=1', ppc)
-        # One CPU: the SMP crash of docs/architectures.md.
+        # One CPU: the SMP crash of docs/architectures.md; --cpus overrides.
         self.assertIn('nr_cpus=1', ppc)
-        self.assertNotIn('nr_cpus=1', arm)
+        self.assertFalse([a for a in arm if a.startswith('nr_cpus=')])
+        two = vm.machine_cmdline('ppc64le', '512M', '1G', cpus=2).split()
+        self.assertIn('nr_cpus=2', two)
+        self.assertNotIn('nr_cpus=1', two)
+        self.assertFalse([a for a in vm.machine_cmdline('x86_64').split() if a.startswith('nr_cpus=')])
 
     def test_kunit_boot_keeps_movablecore(self):
         # kunit.py runs the suite built in, before init could hot-add.

@@ -154,6 +154,11 @@ LEAK_RANGES=	# "base size" of each module loaded, for kmemleak_check
 [ ! -w /sys/kernel/debug/kmemleak ] || echo clear > /sys/kernel/debug/kmemleak
 echo "KTAP version 1"
 ktap_diag "movops runner on $(uname -r), $(nproc) cpus, MemTotal $(meminfo MemTotal) kB"
+record guest_cpus "$(nproc)"
+# One CPU by the harness's choice (ppc64le: the SMP crash of
+# docs/architectures.md): a PASS here says nothing of two CPUs.
+! grep -qw 'nr_cpus=1' /proc/cmdline ||
+	ktap_diag "guest_cpus 1: nr_cpus=1 on the kernel command line, no SMP coverage in this run (ppc64le: the SMP crash, docs/architectures.md)"
 plan=
 for p in movops kunit stress fuzz; do
 	case $p in

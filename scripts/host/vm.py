@@ -140,13 +140,15 @@ MACHINE_CMDLINE = 'memhp_default_state=online_movable pci=noacpi'
 # waits for its IPI. So under QEMU 7.2 and 10.0.2, multi- and
 # single-threaded TCG alike; with one CPU 0 failures in 6 (4 of them with 16
 # MiB pageblocks). Not pinned yet (docs/architectures.md): until it is, the
-# ppc64le guest runs uniprocessor.
+# ppc64le guest runs uniprocessor ('cpus': 1 puts nr_cpus=1 on its command
+# line); --cpus N (make GUEST_CPUS=N) overrides it, GUEST_CPUS=2 brings the
+# crash back.
 MACHINES = {
     'x86_64': {'console': 'ttyS0', 'cmdline': MACHINE_CMDLINE},
     'arm64': {'console': 'ttyAMA0', 'ram_base': 0x40000000,
               'cmdline': 'movops.ktap=vport:movops.ktap'},
     'ppc64le': {'console': 'hvc0', 'ram_base': 0, 'nmi': True,
-                'cmdline': 'movops.ktap=hvc1 cmm.simulate=1 nr_cpus=1'},
+                'cpus': 1, 'cmdline': 'movops.ktap=hvc1 cmm.simulate=1'},
 }
 HOST_ARCH = {'x86_64': 'x86_64', 'aarch64': 'arm64', 'ppc64le': 'ppc64le'}.get(
     os.uname().machine, os.uname().machine)
@@ -179,14 +181,17 @@ def machine_args(mem, dimm, arch='x86_64'):
     raise ValueError(f'no machine for arch {arch}')
 
 
-def machine_cmdline(arch='x86_64', dimm=DIMM, mem=None, hotadd=True):
+def machine_cmdline(arch='x86_64', dimm=DIMM, mem=None, hotadd=True, cpus=None):
     """The kernel arguments that go with machine_args() (not the console).
     Elsewhere than x86_64: with hotadd and MEM, the kernel takes MEM of the
     boot RAM and init hot-adds the DIMM-sized rest; otherwise the top DIMM
-    of boot RAM is ZONE_MOVABLE (movablecore=)."""
+    of boot RAM is ZONE_MOVABLE (movablecore=). CPUS (default: the
+    machine's 'cpus', else all of -smp's): nr_cpus=."""
     m = MACHINES[arch]
+    cpus = cpus or m.get('cpus')
+    ncpus = f' nr_cpus={cpus}' if cpus else ''
     if arch == 'x86_64':
-        return m['cmdline']
+        return m['cmdline'] + ncpus
     dimm = parse_size(dimm)
     if hotadd and mem is not None:
         mem = parse_size(mem)
@@ -195,7 +200,7 @@ def machine_cmdline(arch='x86_64', dimm=DIMM, mem=None, hotadd=True):
                 f'movops.hotadd={start:#x},{dimm}')
     else:
         zone = f'movablecore={dimm}M'
-    return f"{zone} {m['cmdline']}"
+    return f"{zone} {m['cmdline']}{ncpus}"
 
 
 def ktap_port_args(arch, path):
@@ -217,7 +222,7 @@ def qemu_argv(args, accel, console, ktap, qmp):
     # seconds (scripts/guest/init), a fatal splat here.
     hung = f' movops.hung={args.hung:g}' if args.hung else ''
     append = (f"console={MACHINES[args.arch]['console']} oops=panic panic=-1 " +
-              machine_cmdline(args.arch, args.dimm, args.mem) +
+              machine_cmdline(args.arch, args.dimm, args.mem, cpus=args.cpus) +
               ' kunit.filter_glob=movops_none movops.host=qmp' + hung + ' ' + args.append).strip()
     # --tcg-thread single: both vCPUs on one host thread. Debian's 6.12
     # kernel, patching its own text with int3 (a static key flipped when
@@ -437,6 +442,9 @@ def parse_args(argv=None):
     ap.add_argument('--hung', type=float, default=0,
                     help='end the run when a guest task stays in D state, not scheduled, '
                     'this long while the kernel lives (0: never)')
+    ap.add_argument('--cpus', type=int,
+                    help="CPUs the guest kernel uses (nr_cpus=; default: the machine's, "
+                    'ppc64le 1: docs/architectures.md)')
     ap.add_argument('--append', default='')
     ap.add_argument('--serial3', help='file for a third serial port (ttyS2)')
     ap.add_argument('--qemu', default='qemu-system-x86_64')
