@@ -252,8 +252,14 @@ modules:
 	@test -f $(KDIR)/Makefile || { echo "movops: KDIR=$(KDIR) is not a prepared kernel build (run 'make kernel' or set KDIR)" >&2; exit 1; }
 	@scripts/host/modules-cache.sh seed $(MOD_SRC) $(KDIR)
 	@scripts/host/sync-src.sh $(MOD_SRC)
-	@scripts/host/progress.sh "building modules in $(MOD_SRC)" -- \
-		$(KMAKE) $(if $(filter 1,$(V)),,-s) -j$(shell nproc) M=$(MOD_SRC) modules
+	@if $(if $(DEBIAN),scripts/host/modules-stamp.sh fresh $(MOD_SRC) $(KDIR),false); then \
+		echo "movops: modules in $(MOD_SRC) built from these sources against these headers: kbuild not entered" >&2; \
+	else \
+		scripts/host/modules-stamp.sh clear $(MOD_SRC); \
+		scripts/host/progress.sh "building modules in $(MOD_SRC)" -- \
+			$(KMAKE) $(if $(filter 1,$(V)),,-s) -j$(shell nproc) M=$(MOD_SRC) modules && \
+		$(if $(DEBIAN),scripts/host/modules-stamp.sh write $(MOD_SRC) $(KDIR),:); \
+	fi
 	@scripts/host/modules-cache.sh store $(MOD_SRC) $(KDIR)
 	@echo "movops: modules in $(MOD_SRC)/module and $(MOD_SRC)/kunit"
 
