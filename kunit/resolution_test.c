@@ -314,13 +314,23 @@ static void migration_runs_ops_of_page_type(struct kunit *test)
 	zp = mk_zpool_create(test, 200, 16, true);
 	kunit_remove_action(test, mk_free_page_action, page);
 	mk_balloon_fill(test, mb, page_to_pfn(page), 1);
-	pfn = p->zsmalloc ? zp->pfns[0] : mk_balloon_slot_pfn(mb, 0);
 
+	/*
+	 * The PFN is read after the probes are registered (that takes a
+	 * while), right before the migration: the balloon slot follows its
+	 * page, so a page that kcompactd moved meanwhile is migrated where it
+	 * now is. Seen once on arm64 64K: 0 ops calls, 0 callbacks.
+	 */
 	mk_register_probes(test);
+	pfn = p->zsmalloc ? zp->pfns[0] : mk_balloon_slot_pfn(mb, 0);
 	calls = mk_balloon_calls(mb);
 	WRITE_ONCE(mk_probe_pfn, pfn);
 	KUNIT_EXPECT_EQ(test, mk_migrate_pfn(pfn), 0);
 	WRITE_ONCE(mk_probe_pfn, 0);
+	if (!p->zsmalloc && mk_balloon_calls(mb) == calls &&
+	    mk_balloon_slot_pfn(mb, 0) != pfn)
+		kunit_info(test, "balloon page left pfn %#lx before the migration (to %#lx)",
+			   pfn, mk_balloon_slot_pfn(mb, 0));
 
 	/* Its own table's isolate and migrate once, nothing else. */
 	for (i = 0; i < MK_NPROBES; i++) {
