@@ -21,6 +21,24 @@ die() {
 # Debian mirror this machine is already configured for, so the machine's
 # own apt setup is left alone.  apt_private "deb SUITE" ["deb-src SUITE"]
 # writes $APT/sources.list (and sets MIRROR); aptq TOOL ARGS runs apt on it.
+# module_sources [FILE...]: every source file of movops.ko and the KUnit
+# suite (the set sync-src.sh copies), its name then its contents, in a fixed
+# order, for a key of what a module build reads (modules-cache.sh,
+# modules-stamp.sh); FILEs come after kunit/*.
+module_sources() (
+	cd "$TOP" || exit 1
+	for f in Kbuild module/* kunit/* "$@" lib/*; do
+		case $f in
+		*.mod.c) continue ;;
+		*.[ch] | *.mk | */Kbuild | */Kconfig | */.kunitconfig | Kbuild) ;;
+		*) continue ;;
+		esac
+		[ -f "$f" ] || continue
+		echo "$f"
+		cat "$f"
+	done
+)
+
 apt_mirror() {
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] && awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"

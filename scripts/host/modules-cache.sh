@@ -23,16 +23,7 @@ key=$({
 	cd "$TOP"
 	readlink -f "$kdir"
 	cat "$kdir/.movops-built"
-	for f in Kbuild module/* kunit/* kunit/.kunitconfig lib/*; do
-		case $f in
-		*.mod.c) continue ;;
-		*.[ch] | *.mk | */Kbuild | */Kconfig | */.kunitconfig | Kbuild) ;;
-		*) continue ;;
-		esac
-		[ -f "$f" ] || continue
-		echo "$f"
-		cat "$f"
-	done
+	module_sources kunit/.kunitconfig
 } | sha256sum | cut -c1-40)
 store=$MOVOPS_CACHE/modules
 case $op in

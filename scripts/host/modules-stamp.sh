@@ -19,17 +19,7 @@ stamp=$dest/.movops-inputs
 kdir=${3:?usage: modules-stamp.sh fresh|write|clear MOD_SRC KDIR}
 key=$({
 	readlink -f "$kdir"
-	cd "$TOP"
-	for f in Kbuild module/* kunit/* lib/*; do
-		case $f in
-		*.mod.c) continue ;;
-		*.[ch] | *.mk | */Kbuild | */Kconfig | */.kunitconfig | Kbuild) ;;
-		*) continue ;;
-		esac
-		[ -f "$f" ] || continue
-		echo "$f"
-		cat "$f"
-	done
+	module_sources
 } | sha256sum | cut -c1-64)
 case $op in
 fresh)	[ -f "$dest/module/movops.ko" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] ;;
