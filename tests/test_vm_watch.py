@@ -6,6 +6,42 @@ import unittest
 import vm
 
 
+# KCSAN's reports, in the shape kernel/kcsan/report.c prints them.
+KCSAN_OUTSIDE = '''==================================================================
+[   12.104211] BUG: KCSAN: data-race in tick_nohz_next_event / tick_sched_do_timer
+
+write to 0xffffffff9a61c0a8 of 8 bytes by interrupt on cpu 1:
+ tick_sched_do_timer+0x9c/0x120
+ tick_nohz_handler+0x42/0x1a0
+
+read to 0xffffffff9a61c0a8 of 8 bytes by task 0 on cpu 0:
+ tick_nohz_next_event+0x2b/0x1b0
+
+value changed: 0x00000000000003e8 -> 0x00000000000003e9
+
+Reported by Kernel Concurrency Sanitizer on:
+==================================================================
+[   13.001000] BUG: KCSAN: data-race in isolate_migratepages_block / zs_free
+==================================================================
+'''.splitlines()
+KCSAN_OURS = '''==================================================================
+[   41.208931] BUG: KCSAN: data-race in balloon_page_isolate / balloon_page_migrate
+
+write to 0xffff888003c1a0f8 of 8 bytes by task 212 on cpu 1:
+ balloon_page_isolate+0x6d/0xa0
+ isolate_movable_ops_page+0x134/0x230
+
+read-write to 0xffff888003c1a0f8 of 8 bytes by task 215 on cpu 0:
+ balloon_page_migrate+0x10f/0x1d0
+ migrate_pages_batch+0x8c1/0xd70
+
+value changed: 0x0000000000000003 -> 0x0000000000000004
+
+Reported by Kernel Concurrency Sanitizer on:
+==================================================================
+'''.splitlines()
+
+
 def feed(w, t, text):
     w.feed(text.encode() + b'\n', t)
 
@@ -86,6 +122,26 @@ class Watch(unittest.TestCase):
         self.assertEqual(w.first[:2], (7, 'warning'))
         self.assertEqual(w.fatal[:2], (9, 'panic'))
 
+    def test_kcsan_race_in_our_paths_ends_the_run(self):
+        """FLAVOR=kcsan: a data race in the movable_ops paths ends the run
+        after the grace, as a dead kernel does; a race outside them, or an
+        allow-listed one, does not. The report's shape is KCSAN's
+        (kernel/kcsan/report.c print_report()); the pair is the one seen on
+        the balloon-isolate-no-lock mutant (docs/reliability.md)."""
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 5.1')
+        for line in KCSAN_OUTSIDE:
+            feed(w, 2, line)
+        self.assertIsNone(w.fatal)
+        self.assertIsNone(w.verdict(2 + vm.FATAL_GRACE_S))
+        for line in KCSAN_OURS:
+            feed(w, 40, line)
+        self.assertIsNone(w.verdict(40 + vm.FATAL_GRACE_S - 0.1))
+        self.assertEqual(w.verdict(40 + vm.FATAL_GRACE_S),
+                         'data race in the movable_ops paths: [   41.208931] BUG: KCSAN: '
+                         'data-race in balloon_page_isolate / balloon_page_migrate')
+        self.assertEqual(w.fatal[:2], (40, 'kcsan'))
+
     def test_lines_split_across_reads(self):
         w = vm.Watch(0, 20)
         w.feed(b'Kernel pa', 1)
@@ -152,6 +208,31 @@ class EndOfRun(unittest.TestCase):
         self.assertTrue(record['ended'].startswith('kernel died'))
         self.assertNotIn('nmi', record)
         self.assertEqual(self.sent, [])
+
+    def test_data_race_ends_at_once_without_nmi(self):
+        w = vm.Watch(0, 20)
+        for line in KCSAN_OURS:
+            feed(w, 40, line)
+        until, record = self.end(w, 40 + vm.FATAL_GRACE_S)
+        self.assertEqual(until, 40 + vm.FATAL_GRACE_S)
+        self.assertTrue(record['ended'].startswith('data race in the movable_ops paths: '))
+        self.assertNotIn('nmi', record)
+        self.assertEqual(self.sent, [])
+
+    def test_data_race_exits_3_as_a_dead_kernel(self):
+        """vm.py's exit status for a run ended on a race: 3, not 125 (QEMU
+        failed)."""
+        import contextlib
+        import io
+        w = vm.Watch(0, 20)
+        for line in KCSAN_OURS:
+            feed(w, 40, line)
+        _, record = self.end(w, 40 + vm.FATAL_GRACE_S)
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            rc = vm.how_it_ended(None, None, record, w, 0, 43.5, None)
+        self.assertEqual(rc, 3)
+        self.assertEqual(record['last_output_s'], 40)
+        self.assertIn('data race in the movable_ops paths', err.getvalue())
 
     def test_machine_without_nmi_ends_at_once(self):
         w = vm.Watch(0, 20)

@@ -8,8 +8,9 @@ Writes a JSON record (accelerator, boot and test seconds, how QEMU ended) to
 125 when QEMU could not start or died, 130 on interrupt, 3 when the kernel
 died: a fatal splat on the console (an oops, a panic, a BUG, a stall; the
 guest boots with oops=panic), or silence (no console or KTAP output for
---silence seconds once the guest's heartbeat has started). The run then
-ends within seconds of the event, not at --timeout (class Watch).
+--silence seconds once the guest's heartbeat has started), or a KCSAN data
+race in the movable_ops paths (FLAVOR=kcsan). The run then ends within
+seconds of the event, not at --timeout (class Watch).
 """
 import argparse
 import json
@@ -40,6 +41,10 @@ FATAL_GRACE_S = 3.0
 # gets every vCPU's registers as QEMU sees them ('nmi': 'registers'), which
 # say where a CPU is stuck even if the guest can print nothing.
 NMI_GRACE_S = 10.0
+# Ends (vm.json 'ended') for which QEMU is killed at once, with no NMI: the
+# kernel died, or the run failed on a data race (FLAVOR=kcsan) and the
+# kernel's state says nothing more.
+ENDED_AT_ONCE = ('kernel died', 'data race')
 
 
 class Watch:
@@ -52,7 +57,8 @@ class Watch:
         self.silence = silence
         self.last_output = start
         self.alive = False          # heartbeat seen: userspace is up
-        self.fatal = None           # (time, kind, text) of the first fatal splat
+        self.fatal = None           # (time, kind, text) of the first splat that
+                                    # ends the run (splats.ends_run())
         self.first = None           # (time, kind, text) of the first splat of any kind
         self.pending = b''
 
@@ -70,7 +76,7 @@ class Watch:
             hit = splats.scan_line(raw.decode(errors='replace'))
             if hit and self.first is None:
                 self.first = (now,) + hit
-            if hit and self.fatal is None and splats.fatal(*hit):
+            if hit and self.fatal is None and splats.ends_run(*hit):
                 self.fatal = (now,) + hit
 
     def flush(self, now):
@@ -82,11 +88,14 @@ class Watch:
             self.last_output = saved
 
     def fatal_reason(self):
-        """The end the fatal splat means: a dead kernel, or (hung_task) a
-        living one with a task that will never come back."""
+        """The end the fatal splat means: a dead kernel, (hung_task) a
+        living one with a task that will never come back, or (kcsan) a
+        data race in the movable_ops paths."""
         kind, text = self.fatal[1], self.fatal[2]
         if kind == 'hung_task':
             return f'guest hung: a task stuck in D state: {text}'
+        if kind == 'kcsan':
+            return f'data race in the movable_ops paths: {text}'
         return f'kernel died: {kind}: {text}'
 
     def verdict(self, now):
@@ -540,7 +549,7 @@ def end_of_run(watch, now, deadline, record, nmi_qmp, start):
     if not dead:
         return None
     record['ended'] = dead
-    if dead.startswith('kernel died') or not nmi_qmp:
+    if dead.startswith(ENDED_AT_ONCE) or not nmi_qmp:
         return now
     record['nmi'] = dict(inject_nmi(nmi_qmp), at_s=round(now - start, 3))
     return now + NMI_GRACE_S if record['nmi']['ok'] else now
@@ -560,11 +569,12 @@ def splat_times(record, watch, start, end):
 
 def how_it_ended(proc, args, record, watch, start, end, qemu_log):
     """Name the end in the record; the exit status: 0 poweroff, 3 the
-    kernel died or the guest hung, 124 TIMEOUT, 125 QEMU failed."""
+    kernel died, the guest hung or raced (KCSAN), 124 TIMEOUT, 125 QEMU
+    failed."""
     if record['ended'] is None and watch.fatal:
         # oops=panic panic=-1 -no-reboot: QEMU exits 0 as at a poweroff.
         record['ended'] = watch.fatal_reason()
-    if record['ended'] and record['ended'].startswith(('kernel died', 'guest hung')):
+    if record['ended'] and record['ended'].startswith(ENDED_AT_ONCE + ('guest hung',)):
         record['last_output_s'] = round(watch.last_output - start, 3)
         print(f'movops: {record["ended"]}; QEMU ended {end - start:.1f}s after start',
               file=sys.stderr)

@@ -50,6 +50,15 @@ def fatal(kind, text):
     return kind in _FATAL_KINDS or (kind == 'bug' and bool(_FATAL_BUG.search(text)))
 
 
+def ends_run(kind, text):
+    """Does this splat end the run at once (vm.py's Watch)? A fatal one,
+    and a KCSAN data race in the movable_ops paths (scan() returns 'kcsan'
+    only for a race kcsan.py judges a failure): the kernel lives, but the
+    run has failed, and what follows is the same race again or the crash
+    it leads to."""
+    return fatal(kind, text) or kind == 'kcsan'
+
+
 def scan_line(line):
     """(kind, text) if this one console line starts a splat, else None."""
     line = line.rstrip('\r\n').replace('\r', '')

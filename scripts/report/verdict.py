@@ -231,7 +231,7 @@ def print_failure(args, run):
     print(f'movops {args.kver}: FAIL')
     for r in run.reasons:
         print(f'  - {r}')
-    first = next((n for n, kind, text in found if splats.fatal(kind, text)), None)
+    first = next((n for n, kind, text in found if splats.ends_run(kind, text)), None)
     tail_from = max(0, len(console) - TAIL)
     if first is not None and first - 1 < tail_from:
         # The splat that killed the kernel, when the tail does not show
