@@ -33,7 +33,20 @@ def run_module(name):
     return stream.getvalue(), result.testsRun, failed, len(result.skipped)
 
 
+# The tests judge the harness's scripts, not the run that called them: under
+# make (make check PATCHES=..., FLAVOR=...), make's own variables (a
+# command-line variable reaches every sub-make through MAKEFLAGS) and what
+# the Makefile exports would reach the makes and scripts the tests start.
+# (make check PATCHES=... failed test_host_fixes' make distclean this way,
+# 2026-12-02: "scripts/host/variant.sh: No such file or directory".)
+CALLERS_VARIABLES = ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'PATCHES',
+                     'MOVOPS_PATCH_NAMES', 'KVER', 'FLAVOR', 'ARCH', 'PAGE_SIZE', 'KSRC',
+                     'KERNEL_ARGS', 'MOVOPS_INJECT', 'MOVOPS_ONLY', 'MOVOPS_PASSES')
+
+
 def main():
+    for name in CALLERS_VARIABLES:
+        os.environ.pop(name, None)
     os.environ['PYTHONPATH'] = os.pathsep.join(
         [LIBRARY] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
     names = sorted(f[:-3] for f in os.listdir(HERE)
