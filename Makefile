@@ -126,7 +126,12 @@ KTAG    := $(or $(DEBIAN),$(FLAVOR))
 RTAG    := $(KVER)$(ATAG)$(if $(filter-out default,$(KTAG)),-$(KTAG))$(VSUF)
 RESULTS ?= $(BUILD)/results/$(RTAG)
 override KERNEL := $(BUILD)/kernel-$(KVER)$(ATAG)-$(KTAG)$(VSUF)
-INITRD  ?= $(BUILD)/initramfs-$(KVER)$(ATAG)-$(KTAG)$(VSUF).cpio.gz
+# The guest's initramfs. Debian's prebuilt kernels get it uncompressed: their
+# quick warm verdict (docs/debian-kernels.md) saves the guest's gunzip under
+# TCG (0.4 to 0.7 s) and the host's gzip. $(call initrd_as,NAME): a
+# target's own initramfs beside it.
+INITRD  ?= $(BUILD)/initramfs-$(KVER)$(ATAG)-$(KTAG)$(VSUF).cpio$(if $(DEBIAN),,.gz)
+initrd_as = $(patsubst %.cpio.gz,%-$(1).cpio.gz,$(patsubst %.cpio,%-$(1).cpio,$(INITRD)))
 # Modules build in a copy of their sources per version and flavour (6.12 and
 # 7.3 leave different objects behind); the .ko files are found there.
 MOD_SRC ?= $(BUILD)/src-$(KVER)$(ATAG)-$(KTAG)$(VSUF)
@@ -139,11 +144,14 @@ else
 # Headers and compiler of Debian's kernel (in its build root if need be);
 # Debian's own modules (virtio_balloon, zram, ...) go into the initramfs.
 # Its own set-up: mmdebstrap (a build root for headers that want another
-# Debian release's compiler), pahole (module BTF, as Debian's kbuild does).
-DEBIAN_PKGS := mmdebstrap dwarves
+# Debian release's compiler), pahole (module BTF, as Debian's kbuild does),
+# zstd (the vmlinux inside Debian's vmlinuz, scripts/host/pvh-vmlinux.py).
+DEBIAN_PKGS := mmdebstrap dwarves zstd
 override KDIR := $(KERNEL)/headers
 KMAKE   := scripts/host/debian-make.sh $(KERNEL)
-KERNEL_IMAGE := $(KERNEL)/vmlinuz
+# What QEMU boots: the vmlinux of Debian's vmlinuz, through its PVH entry,
+# where it has one (scripts/host/debian-kernel.sh links it; else the vmlinuz).
+KERNEL_IMAGE := $(KERNEL)/image
 export KMODS_DIR := $(KERNEL)/modules
 # One host thread for both vCPUs (scripts/host/vm.py, --tcg-thread).
 override VM_ARGS += --tcg-thread single
@@ -342,7 +350,7 @@ kselftest-destdir:
 # skip (exit 4) and say why. The boot's files go to $(KSFT_RUN).
 KSFT_RUN    = $(BUILD)/results/$(RTAG)-kselftest
 KSFT_ROOT   = $(BUILD)/kselftest-root-$(KVER)-$(FLAVOR)
-KSFT_INITRD = $(INITRD:.cpio.gz=-kselftest.cpio.gz)
+KSFT_INITRD = $(call initrd_as,kselftest)
 KSFT_EXPECT ?= $(if $(filter no-balloon-migration,$(FLAVOR)),skip,pass)
 kselftest-check:
 	@scripts/host/setup-host.sh yamllint python3-yaml
@@ -423,7 +431,7 @@ shell: setup kernel
 # boot (scripts/guest/bench.sh): bench.json and bench.png in $(RESULTS), the
 # boot's own files in $(RESULTS)/bench-run.
 BENCH_RUN    = $(RESULTS)/bench-run
-BENCH_INITRD = $(INITRD:.cpio.gz=-bench.cpio.gz)
+BENCH_INITRD = $(call initrd_as,bench)
 # The regression gate (docs/performance.md): with BASELINE=file, make bench
 # fails when a gated ratio falls more than BENCH_TOLERANCE below it;
 # make bench-baseline writes one (to BASELINE, else $(RESULTS)).
@@ -449,7 +457,7 @@ bench-baseline:
 # modules are built from a copy of their sources ($(COV_SRC)), so module/
 # keeps its default build.
 COV_RUN    = $(RESULTS)/coverage-run
-COV_INITRD = $(INITRD:.cpio.gz=-gcov.cpio.gz)
+COV_INITRD = $(call initrd_as,gcov)
 COV_KERNEL = $(BUILD)/kernel-$(KVER)-gcov
 COV_SRC    = $(BUILD)/src-$(KVER)-gcov
 coverage:
@@ -496,7 +504,7 @@ mutants-list:
 # alone lists the names. Never part of make run or make check.
 BUG ?=
 REPRO_RUN    = $(BUILD)/results/$(RTAG)-repro-$(BUG)
-REPRO_INITRD = $(INITRD:.cpio.gz=-repro.cpio.gz)
+REPRO_INITRD = $(call initrd_as,repro)
 ifeq ($(strip $(BUG)),)
 repro:
 	@python3 scripts/report/repro.py --list

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the guest's initramfs: busybox-static, the movops modules, the guest
 # runner and its scenarios, GUEST_CMD and MOVOPS_INJECT. No host root fs.
-# Usage: mkinitramfs.sh OUTPUT.cpio.gz
+# Usage: mkinitramfs.sh OUTPUT.cpio.gz|OUTPUT.cpio
 set -eu
 . "$(dirname "$0")/common.sh"
 out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
@@ -89,5 +89,7 @@ fi
 } > "$stage/movops/env"
 chmod 0755 "$stage/init" "$stage/bin/busybox"
 mkdir -p "$(dirname "$out")"
-(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$out.tmp"
+# OUTPUT.cpio.gz: gzip -1; OUTPUT.cpio: uncompressed (KERNEL=debian, Makefile INITRD).
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	case $out in *.gz) gzip -1 ;; *) cat ;; esac > "$out.tmp"
 mv "$out.tmp" "$out"

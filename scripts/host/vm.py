@@ -625,8 +625,10 @@ def prepare(args, accel, why, tmp):
     """The QMP socket, QEMU's stderr file and the boot's record (with QEMU's
     argv); the console and KTAP files are created empty."""
     qmp = args.qmp or os.path.join(tmp, 'qmp.sock')
+    # kernel: the file booted, links resolved (KERNEL=debian: the vmlinux
+    # through its PVH entry, or the vmlinuz).
     record = {'accel': accel, 'accel_reason': why, 'timeout_s': args.timeout,
-              'qmp': qmp, 'ended': None}
+              'qmp': qmp, 'ended': None, 'kernel': os.path.realpath(args.kernel)}
     for path in (args.console, args.ktap):
         if path:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
