@@ -241,10 +241,8 @@ test tests:
 	@python3 tests/run.py
 
 setup:
-	@$(PHASE) setup scripts/host/setup-host.sh
-	@$(if $(MV_ARCH_PKGS),scripts/host/setup-host.sh $(subst $(comma), ,$(MV_ARCH_PKGS)))
-	@$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),scripts/host/setup-host.sh patch)
-	@$(if $(DEBIAN),scripts/host/setup-host.sh $(DEBIAN_PKGS))
+	@$(PHASE) setup scripts/host/setup-host.sh --also $(subst $(comma), ,$(MV_ARCH_PKGS)) \
+		$(if $(VTAG)$(filter mutants,$(MAKECMDGOALS)),patch) $(if $(DEBIAN),$(DEBIAN_PKGS))
 
 # A run starts from an empty results directory: nothing stale can pass.
 phases-reset:

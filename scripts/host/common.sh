@@ -22,21 +22,25 @@ die() {
 # own apt setup is left alone.  apt_private "deb SUITE" ["deb-src SUITE"]
 # writes $APT/sources.list (and sets MIRROR); aptq TOOL ARGS runs apt on it.
 # module_sources [FILE...]: every source file of movops.ko and the KUnit
-# suite (the set sync-src.sh copies), its name then its contents, in a fixed
-# order, for a key of what a module build reads (modules-cache.sh,
-# modules-stamp.sh); FILEs come after kunit/*.
+# suite (the set sync-src.sh copies), a line each: the sha256 of its
+# contents and its name, in a fixed order, for a key of what a module build
+# reads (modules-cache.sh, modules-stamp.sh); FILEs come after kunit/*. One
+# sha256sum for all: every warm make run computes it.
 module_sources() (
 	cd "$TOP" || exit 1
+	first=1
 	for f in Kbuild module/* kunit/* "$@" lib/*; do
+		# The list is expanded: "$@" now collects the files.
+		[ -z "$first" ] || { set --; first=; }
 		case $f in
 		*.mod.c) continue ;;
 		*.[ch] | *.mk | */Kbuild | */Kconfig | */.kunitconfig | Kbuild) ;;
 		*) continue ;;
 		esac
 		[ -f "$f" ] || continue
-		echo "$f"
-		cat "$f"
+		set -- "$@" "$f"
 	done
+	[ -n "$first" ] || [ $# -eq 0 ] || sha256sum -- "$@"
 )
 
 apt_mirror() {

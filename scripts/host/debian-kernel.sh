@@ -22,17 +22,9 @@ apt_private "deb $DEB_IMG_SUITE"
 apt_update Packages || die "apt could not read $DEB_IMG_SUITE from $MIRROR"
 
 # The newest image of the series whose headers are in the index too.
-IMG= REL=
-for p in $(aptq apt-cache search --names-only "$DEB_IMG_RE" 2>/dev/null |
-		awk '{ print $1 }' | grep -E "$DEB_IMG_RE" | sort -rV); do
-	rel=${p#linux-image-}
-	if aptq apt-cache show "linux-headers-$rel" > /dev/null 2>&1; then
-		IMG=$p REL=$rel
-		break
-	fi
-done
+debian_pick	# IMG, REL, VERSION
 [ -n "$IMG" ] || die "no $DEB_IMG_RE with its linux-headers in $DEB_IMG_SUITE"
-VERSION=$(aptq apt-cache show "$IMG" | awk '/^Version:/ { print $2; exit }')
+[ -n "$VERSION" ] || die "no version of $IMG in $DEB_IMG_SUITE's index"
 # The ABI part every package of this kernel carries in its name (7.3.4+deb13).
 ABI=$(echo "$REL" | sed -E 's/^([0-9.]+\+deb[0-9]+).*/\1/')
 
@@ -83,7 +75,8 @@ out=$DIR/host
 if command -v "$cc" > /dev/null 2>&1; then
 	# Headers in place in the cache: their Makefile includes the -common
 	# tree by its installed path; point it at the unpacked one.
-	sed -i "s#\\([ =]\\)/usr/src/#\\1$R/usr/src/#g" "$R/$hdr/Makefile"
+	grep -q '[ =]/usr/src/' "$R/$hdr/Makefile" &&
+		sed -i "s#\\([ =]\\)/usr/src/#\\1$R/usr/src/#g" "$R/$hdr/Makefile"
 	mkdir -p "$out" && rm -f "$out/buildroot"
 	ln -sfn "$R/$hdr" "$out/headers"
 else

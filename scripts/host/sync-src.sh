@@ -10,7 +10,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 dest=${1:?usage: sync-src.sh DEST}
 mkdir -p "$dest/module" "$dest/kunit" "$dest/lib"
-cmp -s "$TOP/Kbuild" "$dest/Kbuild" 2>/dev/null || cp "$TOP/Kbuild" "$dest/Kbuild"
+set -- Kbuild
 for d in module kunit lib; do
 	for f in "$dest/$d"/*.[ch] "$dest/$d"/*.mk "$dest/$d"/Kbuild "$dest/$d"/Kconfig "$dest/$d"/.kunitconfig; do
 		case $f in *.mod.c) continue ;; esac
@@ -19,6 +19,13 @@ for d in module kunit lib; do
 	for f in "$TOP/$d"/*.[ch] "$TOP/$d"/*.mk "$TOP/$d"/Kbuild "$TOP/$d"/Kconfig "$TOP/$d"/.kunitconfig; do
 		case $f in *.mod.c) continue ;; esac
 		[ -f "$f" ] || continue
-		cmp -s "$f" "$dest/$d/${f##*/}" || cp "$f" "$dest/$d/${f##*/}"
+		set -- "$@" "$d/${f##*/}"
 	done
+done
+# The files whose copy differs or is missing: one sha256sum over the
+# sources, checked in DEST (a warm make run forks no cmp per file).
+stale=$(cd "$TOP" && sha256sum -- "$@" | (cd "$dest" && sha256sum -c 2>/dev/null) |
+	sed -n 's/: FAILED.*$//p')
+for f in $stale; do
+	cp "$TOP/$f" "$dest/$f"
 done

@@ -39,6 +39,32 @@ debian_kernel() {
 	esac
 }
 
+# debian_pick: IMG, REL and VERSION of the newest image package matching
+# DEB_IMG_RE whose linux-headers-* is in the index too, through the private
+# apt of common.sh (aptq, $APT); IMG empty: none. The answer is kept in
+# $APT/pick-<a key of DEB_IMG_RE> with a key of the index (every list's name,
+# size and mtime: apt_update leaves an unchanged list's mtime alone) and read
+# back while the index is the same: a warm make run starts no apt-cache.
+debian_pick() {
+	pick=$APT/pick-$(printf '%s' "$DEB_IMG_RE" | cksum | cut -d' ' -f1)
+	key=$(ls -ln --time-style=+%s.%N "$APT/lists" | cksum | cut -d' ' -f1)
+	k='' IMG='' REL='' VERSION=''
+	[ ! -f "$pick" ] || read -r k IMG REL VERSION < "$pick" || :
+	[ "$k" = "$key" ] && [ -n "$VERSION" ] && return 0
+	IMG='' REL='' VERSION=''
+	for p in $(aptq apt-cache search --names-only "$DEB_IMG_RE" 2>/dev/null |
+			awk '{ print $1 }' | grep -E "$DEB_IMG_RE" | sort -rV); do
+		if aptq apt-cache show "linux-headers-${p#linux-image-}" > /dev/null 2>&1; then
+			IMG=$p REL=${p#linux-image-}
+			break
+		fi
+	done
+	[ -n "$IMG" ] || return 0
+	VERSION=$(aptq apt-cache show "$IMG" | awk '/^Version:/ { print $2; exit }')
+	[ -n "$VERSION" ] || return 0
+	echo "$key $IMG $REL $VERSION" > "$pick.$$" && mv "$pick.$$" "$pick"
+}
+
 # kconfig_zram SRC: how the tree's zram compresses, by what its Kconfig
 # defines: its own backends (ZRAM_BACKEND_LZO, 6.12 and later), else the
 # crypto API (6.1: ZRAM depends on CRYPTO_LZO || CRYPTO_ZSTD || ...).
