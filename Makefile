@@ -6,6 +6,11 @@
 # The scripts' shared Python library (ktap, splats, expectations, ...) is
 # scripts/report/; every script finds it here, none edits sys.path.
 export PYTHONPATH := $(CURDIR)/scripts/report$(if $(PYTHONPATH),:$(PYTHONPATH))
+# The Python that runs them: Debian's python3, the one whose modules the
+# set-up installs (python3-jsonschema, ...), where there is one; a python3
+# on PATH may be a wrapper (pyenv's shim: 0.3 s a start here, twice in
+# every make run). PYTHON=... chooses another.
+PYTHON ?= $(or $(wildcard /usr/bin/python3),python3)
 
 KVER     ?= 7.3
 FLAVOR   ?= default
@@ -197,7 +202,7 @@ run: phases-reset setup kernel
 	@$(PHASE) initramfs scripts/host/mkinitramfs.sh $(INITRD)
 	@$(MAKE) --no-print-directory boot
 	@rc=0; \
-	$(if $(MOVOPS_PASSES),scripts/report/split_passes.py $(RESULTS) \
+	$(if $(MOVOPS_PASSES),$(PYTHON) scripts/report/split_passes.py $(RESULTS) \
 		$(foreach p,$(MOVOPS_PASSES),$(p)=$(call inject_dir,$(p))) || rc=1;) \
 	$(MAKE) --no-print-directory verdict || rc=1; \
 	for p in $(MOVOPS_PASSES); do \
@@ -225,20 +230,20 @@ check: setup
 		'^# movops-stress-check:' $$r/.check-vm-ended \
 		>> $$r/check-phases.tsv; \
 	  scripts/host/parallel.sh $$r/check-phases.tsv \
-		test 'python3 tests/run.py' \
+		test '$(PYTHON) tests/run.py' \
 		lint '$(KNS) scripts/host/lint.sh $(KDIR_NS)' \
 		kunit 'scripts/kunit/kunit-run.sh' > $$r/check-host.log 2>&1; \
 	  echo $$? > $$r/check-host.rc; } & \
 	$(MAKE) --no-print-directory run MOVOPS_PASSES="$(INJECTIONS)" || rc=1; \
 	touch $$r/.check-vm-ended; wait; \
 	cat $$r/check-host.log; [ "$$(cat $$r/check-host.rc 2>/dev/null)" = 0 ] || rc=1; \
-	python3 scripts/report/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
+	$(PYTHON) scripts/report/summary.py --kver $(KVER) --host $(BUILD)/results/host-tests.json \
 		--kunit $(RESULTS)/kunit.json $(RESULTS) \
 		$(foreach i,$(INJECTIONS),$(call inject_dir,$(i))) || rc=1; \
 	exit $$rc
 
 test tests:
-	@python3 tests/run.py
+	@$(PYTHON) tests/run.py
 
 setup:
 	@$(PHASE) setup scripts/host/setup-host.sh --also $(subst $(comma), ,$(MV_ARCH_PKGS)) \
@@ -276,14 +281,14 @@ initramfs:
 	@scripts/host/mkinitramfs.sh $(INITRD)
 
 boot:
-	@$(PHASE) vm scripts/host/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
+	@$(PHASE) vm $(PYTHON) scripts/host/vm.py --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --record $(RESULTS)/vm.json \
 		--mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) --timeout $(TIMEOUT) --silence $(SILENCE) --hung $(HUNG) $(if $(GUEST_CPUS),--cpus $(GUEST_CPUS)) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append "$(KERNEL_ARGS)" || [ $$? -ne 130 ]
 
 verdict:
-	@python3 scripts/report/verdict.py --console $(RESULTS)/console.log \
+	@$(PYTHON) scripts/report/verdict.py --console $(RESULTS)/console.log \
 		--ktap $(RESULTS)/runner.ktap --vm-record $(RESULTS)/vm.json \
 		--phases $(PHASES) --kernel-timings $(KERNEL)/.movops-timings \
 		--out $(RESULTS) --kver $(KVER) --flavor $(FLAVOR) --kernel $(or $(DEBIAN),built) \
@@ -303,7 +308,7 @@ DEAD_BUDGET_S ?= 60
 dead-check:
 	@rc=0; for k in oops hang stuck; do \
 		$(MAKE) --no-print-directory inject-check MOVOPS_INJECT=$$k; \
-		python3 scripts/report/dead_check.py --kind $$k \
+		$(PYTHON) scripts/report/dead_check.py --kind $$k \
 			--budget $$(expr $(DEAD_BUDGET_S) + $$([ $$k = stuck ] && echo $(HUNG) || echo 0)) \
 			"$(BUILD)/results/$(RTAG)-inject-$$k" || rc=1; \
 	done; exit $$rc
@@ -324,7 +329,7 @@ stress fuzz:
 	@rc=0; $(MAKE) --no-print-directory run MOVOPS_ONLY=$@ \
 		RESULTS=$(call stress_results,$@) \
 		TIMEOUT=$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),$(shell expr $(STRESS_SECONDS) + 900)) || rc=1; \
-	$(if $(filter kcsan,$(FLAVOR)),python3 scripts/report/kcsan.py $(call stress_results,$@)/console.log \
+	$(if $(filter kcsan,$(FLAVOR)),$(PYTHON) scripts/report/kcsan.py $(call stress_results,$@)/console.log \
 		> $(call stress_results,$@)/kcsan.txt || rc=1; cat $(call stress_results,$@)/kcsan.txt;) \
 	exit $$rc
 
@@ -359,10 +364,10 @@ kselftest-check:
 	@scripts/host/kselftest-root.sh $(KSFT_ROOT) $(KERNEL)/source
 	@EXTRA_ROOT=$(KSFT_ROOT) GUEST_CMD='sh /lava/run.sh' scripts/host/mkinitramfs.sh $(KSFT_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(KSFT_RUN) INITRD=$(KSFT_INITRD)
-	@rc=0; python3 scripts/report/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
+	@rc=0; $(PYTHON) scripts/report/kselftest_check.py --ktap $(KSFT_RUN)/runner.ktap \
 		--console $(KSFT_RUN)/console.log --vm-record $(KSFT_RUN)/vm.json \
 		--expect $(KSFT_EXPECT) --out $(KSFT_RUN) || rc=1; \
-	[ "$(KSFT_EXPECT)" != pass ] || python3 scripts/report/verdict.py --console $(KSFT_RUN)/console.log \
+	[ "$(KSFT_EXPECT)" != pass ] || $(PYTHON) scripts/report/verdict.py --console $(KSFT_RUN)/console.log \
 		--ktap $(KSFT_RUN)/inner.ktap --vm-record $(KSFT_RUN)/vm.json \
 		--phases $(KSFT_RUN)/phases.tsv --out $(KSFT_RUN) --kver $(KVER) --flavor $(FLAVOR) \
 		--config $(KERNEL)/.config || rc=1; \
@@ -378,7 +383,7 @@ kcidb:
 	@dirs=$$(for d in $(BUILD)/results/*/; do \
 		if [ -f "$$d/results.json" ] || [ -f "$$d/vm.json" ]; then echo "$${d%/}"; fi; done); \
 	[ -n "$$dirs" ] || { echo "movops: no run in $(BUILD)/results (make run first)" >&2; exit 1; }; \
-	python3 scripts/report/kcidb.py --validate scripts/report/kcidb-schema-v5.json \
+	$(PYTHON) scripts/report/kcidb.py --validate scripts/report/kcidb-schema-v5.json \
 		$(if $(KCIDB_LOG_BASE),--log-base $(KCIDB_LOG_BASE)) $$dirs
 
 # Every supported version side by side, each from its cached build. With
@@ -397,7 +402,7 @@ matrix:
 	$(foreach v,$(MATRIX),rm -f $(BUILD)/results/$(v)/results.json;) \
 	$(MAKE) -f scripts/host/matrix.mk -k -j$$jobs $$([ $$jobs -gt 1 ] && echo -Otarget) \
 		--no-print-directory TARGETS="$(MATRIX)" TOP=$(CURDIR) BUILD=$(BUILD) || rc=1; \
-	python3 scripts/report/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
+	$(PYTHON) scripts/report/matrix.py $(BUILD)/results $(foreach v,$(MATRIX),$(v)=$(BUILD)/results/$(v)) || rc=1; \
 	exit $$rc
 
 # make run and make kunit of every architecture but x86_64, one table
@@ -421,7 +426,7 @@ kunit-install kunit-uninstall:
 shell: setup kernel
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@scripts/host/mkinitramfs.sh $(INITRD)
-	@scripts/host/vm.py --interactive --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
+	@$(PYTHON) scripts/host/vm.py --interactive --kernel $(KERNEL_IMAGE) --qemu $(QEMU) \
 		--initrd $(INITRD) --mem $(QEMU_MEM) --arch $(ARCH) --accel $(ACCEL) $(VM_ARGS) \
 		--probe-cache $(MOVOPS_CACHE)/accel.json --append movops.shell=1
 
@@ -440,7 +445,7 @@ bench:
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@MOVOPS_ONLY=none GUEST_CMD='sh /movops/bench.sh' scripts/host/mkinitramfs.sh $(BENCH_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(BENCH_RUN) INITRD=$(BENCH_INITRD)
-	@python3 scripts/report/bench_report.py --console $(BENCH_RUN)/console.log \
+	@$(PYTHON) scripts/report/bench_report.py --console $(BENCH_RUN)/console.log \
 		--vm-record $(BENCH_RUN)/vm.json --out $(RESULTS) --kver $(KVER) \
 		$(if $(BASELINE),--baseline $(BASELINE) --tolerance $(BENCH_TOLERANCE)) \
 		$(if $(WRITE_BASELINE),--write-baseline $(WRITE_BASELINE))
@@ -473,7 +478,7 @@ coverage:
 # module and the initramfs may be rebuilt, verdict within WARM_BUDGET_S.
 WARM_BUDGET_S ?= 15
 warm-check:
-	@python3 scripts/host/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
+	@$(PYTHON) scripts/host/warm_check.py --top $(CURDIR) --kernel $(KERNEL) --ko-dir $(MOD_SRC) \
 		--results $(RESULTS) --budget $(WARM_BUDGET_S) -- INITRD=$(INITRD)
 
 # make mutants: each mutant of scripts/mutants/ (a small bug in mm/) applied
@@ -489,11 +494,11 @@ MUTANTS_TIMEOUT ?= 240
 MUTANTS_LOCK_HOLD ?= 0
 MUTANTS_BUDGET ?= 0
 mutants: setup
-	@python3 scripts/host/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) --budget $(MUTANTS_BUDGET) \
+	@$(PYTHON) scripts/host/mutants.py --kver $(KVER) --timeout $(MUTANTS_TIMEOUT) --budget $(MUTANTS_BUDGET) \
 		$(if $(MUTANTS_LOCK),--lock $(MUTANTS_LOCK) --lock-hold $(MUTANTS_LOCK_HOLD)) $(MUTANTS)
 
 mutants-list:
-	@python3 scripts/host/mutants.py --list
+	@$(PYTHON) scripts/host/mutants.py --list
 # make repro BUG=name: one kernel bug's reproducer (docs/kernel-bugs.md) in a
 # guest of its own (booted with oops=panic, as every guest: a VM_BUG_ON ends
 # the run at once), judged by
@@ -505,16 +510,16 @@ REPRO_RUN    = $(BUILD)/results/$(RTAG)-repro-$(BUG)
 REPRO_INITRD = $(call initrd_as,repro)
 ifeq ($(strip $(BUG)),)
 repro:
-	@python3 scripts/report/repro.py --list
+	@$(PYTHON) scripts/report/repro.py --list
 else
 repro:
-	@python3 scripts/report/repro.py --list | grep "^  $(BUG) " > /dev/null || \
+	@$(PYTHON) scripts/report/repro.py --list | grep "^  $(BUG) " > /dev/null || \
 		{ echo "movops: no reproducer named '$(BUG)' (make repro lists them)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory phases-reset setup kernel RESULTS=$(REPRO_RUN)
 	@$(MAKE) --no-print-directory modules KDIR=$(KERNEL)
 	@MOVOPS_ONLY=repro MOVOPS_REPRO=$(BUG) scripts/host/mkinitramfs.sh $(REPRO_INITRD)
 	@$(MAKE) --no-print-directory boot RESULTS=$(REPRO_RUN) INITRD=$(REPRO_INITRD)
-	@python3 scripts/report/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
+	@$(PYTHON) scripts/report/repro.py --bug $(BUG) --console $(REPRO_RUN)/console.log \
 		--ktap $(REPRO_RUN)/runner.ktap --vm-record $(REPRO_RUN)/vm.json \
 		--patches "$(MOVOPS_PATCH_NAMES)" --out $(REPRO_RUN)/repro.json
 endif
