@@ -122,6 +122,25 @@ class Watch(unittest.TestCase):
         self.assertEqual(w.first[:2], (7, 'warning'))
         self.assertEqual(w.fatal[:2], (9, 'panic'))
 
+    def test_unload_that_never_returns_ends_the_run(self):
+        """movops.ko's exit keeps waiting for an isolated page of its
+        balloon (the rmmod never returns): the run ends as a hang. The line
+        is from a real console (make run PATCHES=isolate-twice.patch,
+        2026-12-02), whose run waited for TIMEOUT before."""
+        w = vm.Watch(0, 20)
+        feed(w, 1, 'movops-alive 5.1')
+        feed(w, 88, '------------[ cut here ]------------')
+        line = ('movops: unload: balloon: 0 pages (1 isolated) still point at the device '
+                'after 20000 ms: movops stays loaded rather than free it')
+        feed(w, 88, line)
+        feed(w, 88, 'WARNING: module/balloon.c:374 at mv_balloon_unload_drain+0x249/0x280 '
+                    '[movops], CPU#0: rmmod/1506')
+        feed(w, 89, 'movops: unload: balloon: waiting for 0 pages (1 isolated), module kept loaded')
+        feed(w, 90, 'movops-alive 93.68')
+        self.assertIsNone(w.verdict(88 + vm.FATAL_GRACE_S - 0.1))
+        self.assertEqual(w.verdict(88 + vm.FATAL_GRACE_S),
+                         'guest hung: rmmod movops never returns: ' + line)
+
     def test_kcsan_race_in_our_paths_ends_the_run(self):
         """FLAVOR=kcsan: a data race in the movable_ops paths ends the run
         after the grace, as a dead kernel does; a race outside them, or an

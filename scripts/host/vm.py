@@ -94,6 +94,8 @@ class Watch:
         kind, text = self.fatal[1], self.fatal[2]
         if kind == 'hung_task':
             return f'guest hung: a task stuck in D state: {text}'
+        if kind == 'stuck_unload':
+            return f'guest hung: rmmod movops never returns: {text}'
         if kind == 'kcsan':
             return f'data race in the movable_ops paths: {text}'
         return f'kernel died: {kind}: {text}'

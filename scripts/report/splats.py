@@ -25,6 +25,12 @@ _KINDS = [
     ('hung_task', r'INFO: task .* blocked for more than'),
     # The same from the guest's init, for kernels without DETECT_HUNG_TASK.
     ('hung_task', r'movops-hung: '),
+    # movops.ko's exit found pages of its balloon still isolated after
+    # MV_UNLOAD_WAIT_MS and keeps waiting rather than free the device they
+    # point at (module/balloon.c mv_balloon_unload_drain()): the rmmod never
+    # returns, and the runner with it (a kernel that lost count of an
+    # isolated page: the isolate-twice mutant).
+    ('stuck_unload', r'movops: unload: .*movops stays loaded rather than free it'),
     ('kmemleak', r'kmemleak: \d+ new suspected memory leaks'),
     ('bad_page', r'BUG: Bad page (?:state|map)'),
 ]
@@ -40,7 +46,7 @@ _NOT_SPLATS = re.compile(_PREFIX + r'WARNING: nvram corruption detected: 0-lengt
 # Splats after which the kernel cannot finish the run: the host (vm.py) ends
 # it at once. A WARNING, a KASAN or UBSAN report, a bad page, kmemleak fail
 # the run too, but the kernel goes on and the run completes.
-_FATAL_KINDS = {'oops', 'panic', 'gpf', 'soft_lockup', 'rcu_stall', 'hung_task'}
+_FATAL_KINDS = {'oops', 'panic', 'gpf', 'soft_lockup', 'rcu_stall', 'hung_task', 'stuck_unload'}
 _FATAL_BUG = re.compile(r'kernel BUG at|BUG: unable to handle|BUG: kernel NULL pointer'
                         r'|BUG: scheduling while atomic|BUG: spinlock|BUG: workqueue lockup')
 
