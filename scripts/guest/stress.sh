@@ -330,6 +330,65 @@ st_phase_unload_hammer() {
 	check_eq stress_compact_after_unload_no_splat "$(dmesg_splats)$stuck" ""
 }
 
+# Memory offlining racing compaction over the debugfs module's balloon
+# pages, for $1 seconds (10 in every VM run). Compaction
+# skips a page that is already isolated by a lockless look first
+# (mm/compaction.c isolate_migratepages_block(): !PageMovableOpsIsolated()),
+# so two compactions, or a compaction and alloc_contig_range(), reach
+# isolate_movable_ops_page() with the same page only in the moment between
+# that look and the page lock. Offlining has no such look
+# (mm/memory_hotplug.c do_migrate_range() -> isolate_folio_to_list()): every
+# page compaction holds isolated while offlining scans its block goes to
+# isolate_movable_ops_page(), which must refuse it (PageMovableOpsIsolated,
+# under the page lock). If it did not (the isolate-twice mutant),
+# balloon_page_isolate() would take the page off the list the first isolator
+# holds it on and count it isolated twice: a WARNING (DEBUG_VM, mm/migrate.c
+# "Driver shouldn't use the isolated flag"), isolated_pages left above 0, or a
+# corrupted list. No alloc_contig_range() runs meanwhile: two unserialised
+# pageblock isolators hit a kernel bug of their own (docs/kernel-bugs.md).
+st_phase_offline_race() {
+	secs=${1:-10}
+	[ "$secs" -gt 0 ] 2>/dev/null || return 0
+	if ! [ -w /proc/sys/vm/compact_memory ]; then
+		ktap_skip stress_offline_race "no /proc/sys/vm/compact_memory: no compaction to race offlining with"
+		return 0
+	elif ! mv_bmig; then
+		ktap_skip stress_offline_race "$MV_NOBMIG: no balloon page migrates, so none is ever isolated"
+		return 0
+	fi
+	dmesg -c > /dev/null
+	mv_write inflate 2048 || ktap_diag "offline_race: inflate 2048 refused"
+	( while :; do st_compact; done ) &
+	hammer=$!
+	t0=$(now_ms) tried=0 off=0 on=0
+	while [ $(($(now_ms) - t0)) -lt $((secs * 1000)) ]; do
+		# shellcheck disable=SC2013 # one block id per line
+		for b in $(cat "$MV/blocks"); do
+			d=/sys/devices/system/memory/memory$b
+			[ "$(cat "$d/valid_zones" 2>/dev/null)" = Movable ] || continue
+			[ "$(cat "$d/state")" = online ] || continue
+			tried=$((tried + 1))
+			# 10 s more than the phase: a slower guest (arm64, ppc64le
+			# under TCG) still gets an offline through.
+			timeout $((secs + 10)) sh -c "echo offline > $d/state" 2>/dev/null || continue
+			off=$((off + 1))
+			echo online_movable > "$d/state" 2>/dev/null && on=$((on + 1))
+			[ $(($(now_ms) - t0)) -lt $((secs * 1000)) ] || break
+		done
+	done
+	kill "$hammer" 2>/dev/null
+	wait "$hammer" 2>/dev/null
+	record stress_offline_race_ms "$(($(now_ms) - t0))"
+	record stress_offline_race_tried "$tried"
+	record stress_offline_race_offlined "$off"
+	check_gt stress_offline_race_offlined "$off" 0
+	check_eq stress_offline_race_online_again "$on" "$off"
+	check_eq stress_offline_race_isolated "$(mv_counter balloon_isolated)" 0
+	check_eq stress_offline_race_no_splat "$(dmesg_splats)" ""
+	h=$(mv_counter balloon_held)
+	[ "$h" = 0 ] || mv_write deflate "$h" || ktap_diag "offline_race: deflate $h refused"
+}
+
 # The stress phase of every VM run (make run, make check): short, and its
 # checks (books balanced, every object intact, migrations > 0, nothing
 # stranded at unload, no splat) as able to fail as make stress's own.
@@ -350,6 +409,7 @@ scenario_check_stress() {
 	MOVOPS_STRESS_SECONDS=$secs MOVOPS_STRESS_MIGRATORS=2 \
 	MOVOPS_STRESS_PAGES=4096 MOVOPS_STRESS_OBJECTS=4096 MOVOPS_STRESS_MIN=1 \
 		st_phase_main
+	st_phase_offline_race 10
 	st_phase_unload_hammer
 	[ -z "$proact" ] || echo "$proact" > /proc/sys/vm/compaction_proactiveness 2>/dev/null
 	st_check_memfree stress_check
