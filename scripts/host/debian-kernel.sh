@@ -111,8 +111,9 @@ fi
 ln -sfn "$kimg" "$out/vmlinuz"
 # QEMU boots the vmlinux inside the vmlinuz through its PVH entry: the same
 # kernel without the 1.5 s its decompressor takes under TCG (and without
-# that decompressor's KASLR). Extracted once; where that fails (no PVH entry,
-# no zstd), the vmlinuz boots, and the run says why.
+# KASLR, which that decompressor arms: as if booted nokaslr). Extracted
+# once; where that fails (no PVH entry, no zstd), the vmlinuz boots, and the
+# run says why.
 if [ ! -f "$DIR/vmlinux" ] && ! python3 "$TOP/scripts/host/pvh-vmlinux.py" "$kimg" "$DIR/vmlinux"; then
 	echo "movops: booting $REL's vmlinuz, not its vmlinux through the PVH entry" >&2
 fi

@@ -13,8 +13,9 @@ its PVH entry starts at once. The kernel's code is the same bytes: the
 payload is the compressed vmlinux itself (arch/x86/boot/compressed/:
 vmlinux.bin, objcopy -S of vmlinux), found by the boot protocol's
 payload_offset and payload_length (2.08+, Documentation/arch/x86/boot.rst).
-What the PVH entry leaves out is the decompressor's work: KASLR of the
-kernel image (the kernel runs at its link address).
+What the PVH entry leaves out is the decompressor's work, KASLR included:
+the decompressor sets KASLR_FLAG, without which kaslr_enabled() is false and
+neither the image nor the memory regions move (as with nokaslr).
 
 Checked: the boot protocol's magic and version, the payload's format (gzip,
 xz, zstd, lzma, lz4, bzip2), its length against the size the build appends
