@@ -36,37 +36,8 @@ done
 	KMODS_DIR=$(ls -d "$(dirname "$KCONFIG")"/modroot/lib/modules/* 2>/dev/null | head -n 1)
 # KMODS_DIR (a Debian kernel's lib/modules/<release>): the modules of that
 # kernel the guest drives, with what they depend on, in load order
-# (kmods.order; the runner insmods them). Built-in ones need nothing.
-if [ -n "${KMODS_DIR:-}" ]; then
-	mkdir -p "$stage/movops/kmods"
-	: > "$stage/movops/kmods.order"
-	# kmod_add NAME: NAME's dependencies first, then NAME.
-	kmod_add() {
-		n=$(echo "$1" | tr - _)
-		grep -qx "$n" "$stage/movops/kmods.order" && return 0
-		f=$(grep -E "(^|/)$(echo "$1" | sed 's/[-_]/[-_]/g')\.ko\$" "$KMODS_DIR/modules.order" | head -n 1)
-		if [ -z "$f" ]; then
-			grep -qE "/$(echo "$1" | sed 's/[-_]/[-_]/g')\.ko\$" "$KMODS_DIR/modules.builtin" ||
-				die "$1 is neither a module nor built in ($KMODS_DIR)"
-			return 0
-		fi
-		ko=$(ls "$KMODS_DIR/$f" "$KMODS_DIR/$f".* 2>/dev/null | head -n 1)
-		[ -n "$ko" ] || die "no $f in $KMODS_DIR"
-		for d in $(modinfo -F depends "$ko" | tr , ' '); do
-			(kmod_add "$d")
-		done
-		case $ko in
-		*.xz)	xz -dc "$ko" ;;
-		*.zst)	zstd -dcq "$ko" ;;
-		*.gz)	gzip -dc "$ko" ;;
-		*)	cat "$ko" ;;
-		esac > "$stage/movops/kmods/$n.ko"
-		echo "$n" >> "$stage/movops/kmods.order"
-	}
-	for m in ${KMODS:-virtio_pci virtio_balloon zram}; do
-		kmod_add "$m"
-	done
-fi
+# (scripts/host/kmods-stage.sh: movops/kmods/, movops/kmods.order).
+[ -z "${KMODS_DIR:-}" ] || KMODS_DIR=$KMODS_DIR "$TOP/scripts/host/kmods-stage.sh" "$stage/movops"
 # A kernel without KUnit cannot load the suite: the runner says so (one
 # SKIP naming the symbol) instead of looking for a module never built.
 if [ -f "${KCONFIG:-}" ] && ! grep -qE '^CONFIG_KUNIT=[ym]' "$KCONFIG"; then

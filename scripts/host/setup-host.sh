@@ -15,11 +15,11 @@ elif [ $# -gt 0 ]; then
 fi
 # One dpkg-query for all (make check asks several times per run).
 # shellcheck disable=SC2086
-have=$(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
-	awk '$2 == "install" && $3 == "ok" && $4 == "installed" { print $1 }')
+have=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+	awk '$2 == "install" && $3 == "ok" && $4 == "installed" { printf "%s ", $1 }')"
 missing=
 for p in $PKGS; do
-	echo "$have" | grep -qx -- "$p" || missing="$missing $p"
+	case $have in *" $p "*) ;; *) missing="$missing $p" ;; esac
 done
 [ -n "$missing" ] || exit 0
 if [ "$(id -u)" != 0 ]; then
