@@ -49,6 +49,19 @@ class Kcsan(unittest.TestCase):
                       out.getvalue())
         self.assertIn(f'{f.name}:1: data race in the movable_ops paths', out.getvalue())
 
+    def test_module_functions_keep_both_sides(self):
+        """A module's function carries its module's name in the title
+        ('f [mod]', as KCSAN reports of i915 and of our own movops.ko
+        print it): the other side must still be read."""
+        line = ('[   41.2][    C1] BUG: KCSAN: data-race in zs_page_isolate [zsmalloc] / '
+                'isolate_migratepages_block')
+        self.assertEqual(kcsan.judge(line), ('allowed', 'zs_page_isolate / isolate_migratepages_block: '
+                                                        + kcsan.load_allow()[0][2]))
+        line = 'BUG: KCSAN: data-race in mv_tballoon_migratepage [movops] / balloon_page_isolate'
+        self.assertEqual(kcsan.judge(line),
+                         ('fail', 'data race in the movable_ops paths: '
+                                  'mv_tballoon_migratepage / balloon_page_isolate'))
+
     def test_not_a_report(self):
         self.assertIsNone(kcsan.judge('BUG: kernel NULL pointer dereference'))
 

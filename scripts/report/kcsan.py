@@ -32,7 +32,9 @@ SCOPE = ['balloon_*', 'zs_*', '*zspage*', '*zpdesc*', '*movable_ops*', 'set_mova
          'has_unmovable_pages', 'page_is_unmovable', 'do_migrate_range', 'scan_movable_pages',
          'offline_pages', 'virtballoon_*', 'mv_*', 'ms_*', 'mk_*']
 
-_REPORT = re.compile(r'BUG: KCSAN: ([\w-]+) in (\S+)(?: / (\S+))?')
+# A function of a module is followed by its name ("f [movops]": KCSAN's
+# title prints symbols as %ps does), on either side.
+_REPORT = re.compile(r'BUG: KCSAN: ([\w-]+) in (\S+)(?: \[[\w-]+\])?(?: / (\S+))?')
 
 
 def _base(fn):
