@@ -389,6 +389,18 @@ st_phase_offline_race() {
 	[ "$h" = 0 ] || mv_write deflate "$h" || ktap_diag "offline_race: deflate $h refused"
 }
 
+# st_kprobes_state: how the kernel placed the module's kprobes, once its
+# optimizer has run (5 jiffies after registration): "[OPTIMIZED]" is a jump
+# to a trampoline instead of a trap (ppc64le's SMP crash came from that
+# trampoline, docs/architectures.md). The count goes to counters.txt.
+st_kprobes_state() {
+	kpl=/sys/kernel/debug/kprobes/list
+	[ -r "$kpl" ] || return 0
+	sleep 1
+	record kprobes_optimized "$(grep -c 'OPTIMIZED' "$kpl")"
+	grep -E 'zs_page_|balloon_page_|cmm_migratepage' "$kpl" | while read -r l; do ktap_diag "kprobe: $l"; done
+}
+
 # The stress phase of every VM run (make run, make check): short, and its
 # checks (books balanced, every object intact, migrations > 0, nothing
 # stranded at unload, no splat) as able to fail as make stress's own.
@@ -404,6 +416,7 @@ scenario_check_stress() {
 	ST_RANGES=
 	free0=$(free_kb)
 	st_load check || return
+	st_kprobes_state
 	proact=$(cat /proc/sys/vm/compaction_proactiveness 2>/dev/null)
 	echo 0 > /proc/sys/vm/compaction_proactiveness 2>/dev/null
 	MOVOPS_STRESS_SECONDS=$secs MOVOPS_STRESS_MIGRATORS=2 \
