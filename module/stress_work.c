@@ -187,6 +187,32 @@ static int ms_oom_notify(struct notifier_block *nb, unsigned long dummy,
 
 struct notifier_block ms_oom_nb = { .notifier_call = ms_oom_notify };
 
+/*
+ * Does this task's per-CPU base name the CPU the scheduler put it on?
+ * raw_smp_processor_id() is read through the per-CPU base (ppc64: r13,
+ * the paca), task_cpu() from the task.  A kernel path that restores a
+ * stale base after the task moved to another CPU leaves the two apart
+ * until the next interrupt: ppc64's optprobe trampoline did, under the
+ * module's own kprobes (docs/architectures.md, the ppc64le SMP crash).
+ * Interrupts are off for the two reads, so that no migration comes
+ * between them while the base is right.
+ */
+static void ms_check_cpu(struct task_struct *me, const char *after)
+{
+	unsigned int cpu, tcpu;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	cpu = raw_smp_processor_id();
+	tcpu = task_cpu(me);
+	local_irq_restore(flags);
+	if (cpu == tcpu)
+		return;
+	ms_inc(MS_cpu_identity_lost);
+	pr_warn_ratelimited("stress: %s/%d runs on CPU %u, its per-CPU base says CPU %u (after %s)\n",
+			    me->comm, me->pid, tcpu, cpu, after);
+}
+
 static void ms_worker_setup(void)
 {
 #ifdef CONFIG_FAULT_INJECTION
@@ -197,11 +223,13 @@ static void ms_worker_setup(void)
 /* Inflate up to the target, deflate down to half of it, and again. */
 int ms_balloon_fn(void *arg)
 {
+	struct task_struct *me = current;
 	bool up = true;
 	unsigned int i;
 
 	ms_worker_setup();
 	while (!kthread_should_stop()) {
+		ms_check_cpu(me, "inflate/deflate");
 		if (up) {
 			for (i = 0; i < MS_BATCH && ms_held() < ms.bwant; i++)
 				if (ms_inflate_one())
@@ -279,12 +307,14 @@ void ms_zs_free_one(unsigned int i, u8 *buf)
 
 int ms_zs_fn(void *arg)
 {
+	struct task_struct *me = current;
 	u8 *buf = arg;
 	bool up = true;
 	unsigned int i;
 
 	ms_worker_setup();
 	while (!kthread_should_stop()) {
+		ms_check_cpu(me, "zs alloc/free");
 		mutex_lock(&ms.zlock);
 		for (i = 0; i < MS_BATCH / 2; i++) {
 			if (up && ms.zn >= ms.zwant) {
@@ -308,9 +338,12 @@ int ms_zs_fn(void *arg)
 
 int ms_compact_fn(void *arg)
 {
+	struct task_struct *me = current;
+
 	ms_worker_setup();
 	while (!kthread_should_stop()) {
 		atomic_long_add(zs_compact(ms.pool), &ms_c[MS_zs_compacted_pages]);
+		ms_check_cpu(me, "zs_compact");
 		ms_inc(MS_zs_compact_runs);
 		msleep_interruptible(50);
 	}
@@ -351,6 +384,7 @@ int ms_migrate_fn(void *arg)
 {
 	unsigned long pfn, start, nr;
 	bool zs = (unsigned long)arg & 1, serial;
+	struct task_struct *me = current;
 	int ret;
 
 	ms_worker_setup();
@@ -370,6 +404,7 @@ int ms_migrate_fn(void *arg)
 		ret = mv_take_range(start, nr, GFP_KERNEL | __GFP_NOWARN);
 		if (serial)
 			mutex_unlock(&mv.lock);
+		ms_check_cpu(me, "alloc_contig_range");
 		if (!ret)
 			ms_inc(zs ? MS_tgt_zs_ok : MS_tgt_balloon_ok);
 		else if (ret == -EBUSY)

@@ -66,6 +66,9 @@ st_books() {
 	check_eq "${1}_balloon_isolated" "$(st_val balloon_isolated)" 0
 	check_eq "${1}_balloon_untracked" "$(st_val balloon_untracked)" 0
 	check_eq "${1}_balloon_callback_foreign" "$(st_val balloon_callback_foreign)" 0
+	# Every worker, after each round, finds its per-CPU base naming the CPU
+	# it runs on (module/stress_work.c ms_check_cpu(): the ppc64le SMP crash).
+	check_eq "${1}_cpu_identity_lost" "$(st_val cpu_identity_lost)" 0
 	za=$(st_val zs_allocated); zf=$(st_val zs_freed); zo=$(st_val zs_objects)
 	check_eq "${1}_zs_books" "$za" "$((zo + zf))"
 	st_cmd verify > /dev/null
