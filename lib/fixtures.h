@@ -7,11 +7,37 @@
 #ifndef _MOVOPS_FIXTURES_H
 #define _MOVOPS_FIXTURES_H
 
+#include <linux/compiler.h>
 #include <linux/gfp_types.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 #include "movops_compat.h"
+
+/*
+ * The CPU that the per-CPU base names when it is not the one the scheduler
+ * runs @me (current) on; -1 when it is.  raw_smp_processor_id() is read
+ * through the base (ppc64: r13, the paca), task_cpu() from the task, where
+ * it stays put while the task runs.  The base is read on both sides of
+ * task_cpu(): a migration between the reads changes them and is not
+ * reported.  Nothing per-CPU is written and interrupts stay as they are
+ * (both would go through the base under test).  A path that restores a
+ * stale base after its task moved to another CPU (ppc64's optprobe
+ * trampoline: docs/architectures.md) shows here until the next interrupt.
+ */
+static inline int mv_percpu_base_off(struct task_struct *me)
+{
+	int a, b, t;
+
+	a = raw_smp_processor_id();
+	barrier();
+	t = task_cpu(me);
+	barrier();
+	b = raw_smp_processor_id();
+	return a == b && a != t ? a : -1;
+}
 
 /* pfn.c: pageblocks, and taking one PFN. */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro.c - movops_repro.ko: targeted reproducers of two kernel bugs that
+ * repro.c - movops_repro.ko: targeted reproducers of kernel bugs that
  * movops found (docs/kernel-bugs.md). Each one runs when its name is
  * written to /sys/kernel/debug/movops_repro/trigger; on a kernel without
  * the fix (and with CONFIG_DEBUG_VM) it ends in a VM_BUG_ON, so it runs
@@ -17,6 +17,17 @@
  *    isolation fails (-EBUSY) and its "goto done" un-isolates A's
  *    pageblock; A resumes into its second isolate_single_pageblock(),
  *    whose VM_BUG_ON(!get_pageblock_isolate()) fires.
+ *
+ *  optprobe-paca: (ppc64) an optimized kprobe's trampoline
+ *    (arch/powerpc/kernel/optprobes_head.S) saves r2 to r31, r13 (the
+ *    paca) among them, runs the handler preemptible and restores them: a
+ *    task moved to another CPU in between comes back with the old CPU's
+ *    paca.  A kthread calls a probed kernel function in a loop while the
+ *    trigger moves it between two CPUs, and after each call compares
+ *    raw_smp_processor_id() (read through r13) with task_cpu().  A
+ *    mismatch is the bug; it lasts until the next interrupt reloads r13,
+ *    and the kthread waits for that before it goes on.  Fails (-EIO)
+ *    without a splat; elsewhere, or with the fix, runs clean.
  *
  * The result of a run that survives is printed as one line,
  * "movops_repro: NAME: clean: ...", and kept in "result".
@@ -36,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "fixtures.h"
 #include "movops_compat.h"
 
 static DEFINE_MUTEX(mvr_lock);
@@ -257,6 +269,122 @@ static int mvr_isolate_undo(void)
 }
 #endif
 
+#ifdef CONFIG_KPROBES
+/* optprobe-paca: stop after this many mismatches, or after MVR_PP_SECONDS. */
+#define MVR_PP_LOST_MAX		20
+#define MVR_PP_SECONDS		5
+
+static struct {
+	struct zs_pool *pool;
+	atomic_long_t hits;
+	unsigned long calls;
+	unsigned long lost;
+	int lost_cpu, lost_base;	/* the first mismatch */
+} mvr_pp;
+
+static int mvr_pp_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&mvr_pp.hits);
+	return 0;
+}
+
+/* Pre-handler only: the kind of kprobe the optimizer turns into a jump. */
+static struct kprobe mvr_pp_kp = {
+	.symbol_name = "zs_get_total_pages",
+	.pre_handler = mvr_pp_pre,
+};
+
+static int mvr_pp_fn(void *unused)
+{
+	struct task_struct *me = current;
+	int base;
+
+	while (!kthread_should_stop()) {
+		zs_get_total_pages(mvr_pp.pool);
+		mvr_pp.calls++;
+		base = mv_percpu_base_off(me);
+		if (base >= 0) {
+			if (!mvr_pp.lost) {
+				mvr_pp.lost_cpu = task_cpu(me);
+				mvr_pp.lost_base = base;
+			}
+			WRITE_ONCE(mvr_pp.lost, mvr_pp.lost + 1);
+			/* Touch nothing per-CPU until an interrupt reloads it. */
+			while (mv_percpu_base_off(me) >= 0)
+				cpu_relax();
+		}
+		if (!(mvr_pp.calls & 255))
+			cond_resched();
+	}
+	return 0;
+}
+
+static int mvr_optprobe_paca(void)
+{
+	unsigned long deadline, moves = 0;
+	struct task_struct *t;
+	int cpu[2], ret;
+	bool opt;
+
+	cpu[0] = cpumask_first(cpu_online_mask);
+	cpu[1] = cpumask_next(cpu[0], cpu_online_mask);
+	if (cpu[1] >= nr_cpu_ids) {
+		mvr_report("optprobe-paca", "skip: needs two online CPUs");
+		return -EOPNOTSUPP;
+	}
+	memset(&mvr_pp, 0, sizeof(mvr_pp));
+	mvr_pp.pool = zs_create_pool("movops_repro");
+	if (!mvr_pp.pool) {
+		mvr_report("optprobe-paca", "skip: no zsmalloc pool");
+		return -ENOMEM;
+	}
+	ret = register_kprobe(&mvr_pp_kp);
+	if (ret) {
+		mvr_report("optprobe-paca", "skip: kprobe on zs_get_total_pages: %d", ret);
+		goto out_pool;
+	}
+	msleep(200);	/* the kprobe optimizer's turn (5 jiffies) */
+	opt = mvr_pp_kp.flags & KPROBE_FLAG_OPTIMIZED;
+	t = kthread_create(mvr_pp_fn, NULL, "movops_repro_pp");
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out_probe;
+	}
+	get_task_struct(t);
+	wake_up_process(t);
+	deadline = jiffies + MVR_PP_SECONDS * HZ;
+	while (time_before(jiffies, deadline) &&
+	       READ_ONCE(mvr_pp.lost) < MVR_PP_LOST_MAX) {
+		set_cpus_allowed_ptr(t, cpumask_of(cpu[moves++ & 1]));
+		usleep_range(200, 400);
+	}
+	kthread_stop(t);
+	put_task_struct(t);
+	if (mvr_pp.lost) {
+		mvr_report("optprobe-paca",
+			   "fail: %lu of %lu calls came back with the per-CPU base of another CPU (first: on CPU %d, base of CPU %d); %lu moves, %ld probe hits, kprobe optimized %d",
+			   mvr_pp.lost, mvr_pp.calls, mvr_pp.lost_cpu,
+			   mvr_pp.lost_base, moves, atomic_long_read(&mvr_pp.hits), opt);
+		ret = -EIO;
+	} else {
+		mvr_report("optprobe-paca",
+			   "clean: %lu calls, %lu moves, %ld probe hits, kprobe optimized %d, every call came back on its own CPU's base",
+			   mvr_pp.calls, moves, atomic_long_read(&mvr_pp.hits), opt);
+	}
+out_probe:
+	unregister_kprobe(&mvr_pp_kp);
+out_pool:
+	zs_destroy_pool(mvr_pp.pool);
+	return ret;
+}
+#else
+static int mvr_optprobe_paca(void)
+{
+	mvr_report("optprobe-paca", "skip: no CONFIG_KPROBES");
+	return -EOPNOTSUPP;
+}
+#endif
+
 static ssize_t mvr_trigger_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
@@ -275,6 +403,8 @@ static ssize_t mvr_trigger_write(struct file *file, const char __user *ubuf,
 		ret = mvr_dma_pageblock();
 	else if (!strcmp(buf, "isolate-undo"))
 		ret = mvr_isolate_undo();
+	else if (!strcmp(buf, "optprobe-paca"))
+		ret = mvr_optprobe_paca();
 	else
 		ret = -EINVAL;
 	mutex_unlock(&mvr_lock);

@@ -188,29 +188,18 @@ static int ms_oom_notify(struct notifier_block *nb, unsigned long dummy,
 struct notifier_block ms_oom_nb = { .notifier_call = ms_oom_notify };
 
 /*
- * Does this task's per-CPU base name the CPU the scheduler put it on?
- * raw_smp_processor_id() is read through the per-CPU base (ppc64: r13,
- * the paca), task_cpu() from the task.  A kernel path that restores a
- * stale base after the task moved to another CPU leaves the two apart
- * until the next interrupt: ppc64's optprobe trampoline did, under the
- * module's own kprobes (docs/architectures.md, the ppc64le SMP crash).
- * Interrupts are off for the two reads, so that no migration comes
- * between them while the base is right.
+ * After each round: does this worker's per-CPU base name the CPU it runs
+ * on (mv_percpu_base_off())?  Counted, and said once in a while.
  */
 static void ms_check_cpu(struct task_struct *me, const char *after)
 {
-	unsigned int cpu, tcpu;
-	unsigned long flags;
+	int base = mv_percpu_base_off(me);
 
-	local_irq_save(flags);
-	cpu = raw_smp_processor_id();
-	tcpu = task_cpu(me);
-	local_irq_restore(flags);
-	if (cpu == tcpu)
+	if (base < 0)
 		return;
 	ms_inc(MS_cpu_identity_lost);
-	pr_warn_ratelimited("stress: %s/%d runs on CPU %u, its per-CPU base says CPU %u (after %s)\n",
-			    me->comm, me->pid, tcpu, cpu, after);
+	pr_warn_ratelimited("stress: %s/%d runs on CPU %u, its per-CPU base says CPU %d (after %s)\n",
+			    me->comm, me->pid, task_cpu(me), base, after);
 }
 
 static void ms_worker_setup(void)

@@ -87,6 +87,24 @@ class Judge(unittest.TestCase):
         self.assertEqual(repro.judge('balloon-stat', [], passing, [b['patch']])[1], 'FIXED')
         self.assertEqual(repro.judge('balloon-stat', [], passing, [])[1], 'NOT REPRODUCED')
 
+    def test_failing_line_case(self):
+        # optprobe-paca fails its KTAP line with the reproducer's result.
+        b = repro.BUGS['optprobe-paca']
+        diag = ('optprobe-paca: fail: 3 of 9000 calls came back with the per-CPU '
+                'base of another CPU (first: on CPU 1, base of CPU 0)')
+        failing = ['KTAP version 1', f'# repro_optprobe-paca: {diag} (Input/output error)',
+                   'not ok 1 repro_optprobe-paca', '1..1']
+        ok, word, _ = repro.judge('optprobe-paca', [], failing, [])
+        self.assertTrue(ok)
+        self.assertEqual(word, 'REPRODUCED')
+        # The same with a splat beside it is not this bug alone.
+        splat = ['BUG: scheduling while atomic: sh/1/0x00000002']
+        self.assertFalse(repro.judge('optprobe-paca', splat, failing, [])[0])
+        self.assertFalse(repro.judge('optprobe-paca', [], failing, [b['patch']])[0])
+        k = clean_ktap('repro_optprobe-paca', 'optprobe-paca: clean: 9000 calls')
+        self.assertEqual(repro.judge('optprobe-paca', [], k, [b['patch']])[1], 'FIXED')
+        self.assertEqual(repro.judge('optprobe-paca', [], k, [])[1], 'NOT REPRODUCED')
+
 
 if __name__ == '__main__':
     unittest.main()

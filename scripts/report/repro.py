@@ -6,8 +6,8 @@ Usage: repro.py --list
                 [--vm-record vm.json] [--patches "NAME..."] [--out repro.json]
 
 A kernel without the bug's patch must show the bug: the VM_BUG_ON on the
-console (dma-pageblock, isolate-undo), or the KUnit case failing with its
-message (balloon-stat). That is the expected result and exits 0, reported as
+console (dma-pageblock, isolate-undo), or the test failing with its message
+(balloon-stat, a KUnit case; optprobe-paca). That is the expected result and exits 0, reported as
 "REPRODUCED". A kernel with the patch (its file name among --patches, the
 names of the run's PATCHES=) must run the reproducer clean: its KTAP line
 passes and the console has no splat at all; that exits 0 too, as "FIXED".
@@ -46,6 +46,13 @@ BUGS = {
         'splat': r'kernel BUG at mm/page_isolation\.c:\d+',
         'about': 'a failed alloc_contig_range() un-isolates a pageblock '
                  'another caller isolated (VM_BUG_ON)',
+    },
+    'optprobe-paca': {
+        'patch': '0004-powerpc-kprobes-do-not-restore-r13-in-the-optprobe-t.patch',
+        'test': 'repro_optprobe-paca',
+        'failure': 'came back with the per-CPU base of another CPU',
+        'about': '(ppc64le, GUEST_CPUS=2) the optprobe trampoline restores '
+                 'r13, the paca, after its task moved to another CPU',
     },
 }
 
