@@ -275,7 +275,6 @@ static int mvr_isolate_undo(void)
 #define MVR_PP_SECONDS		5
 
 static struct {
-	struct zs_pool *pool;
 	atomic_long_t hits;
 	unsigned long calls;
 	unsigned long lost;
@@ -288,9 +287,14 @@ static int mvr_pp_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* Pre-handler only: the kind of kprobe the optimizer turns into a jump. */
+/*
+ * Pre-handler only: the kind of kprobe the optimizer turns into a jump.
+ * On a function that only reads global counters and has a stack frame
+ * (its probe lands on an instruction that can be emulated; 7.3.4 ppc64le
+ * did not optimize the one on the leaf zs_get_total_pages()).
+ */
 static struct kprobe mvr_pp_kp = {
-	.symbol_name = "zs_get_total_pages",
+	.symbol_name = "si_mem_available",
 	.pre_handler = mvr_pp_pre,
 };
 
@@ -300,7 +304,7 @@ static int mvr_pp_fn(void *unused)
 	int base;
 
 	while (!kthread_should_stop()) {
-		zs_get_total_pages(mvr_pp.pool);
+		si_mem_available();
 		mvr_pp.calls++;
 		base = mv_percpu_base_off(me);
 		if (base >= 0) {
@@ -324,7 +328,6 @@ static int mvr_optprobe_paca(void)
 	unsigned long deadline, moves = 0;
 	struct task_struct *t;
 	int cpu[2], ret;
-	bool opt;
 
 	cpu[0] = cpumask_first(cpu_online_mask);
 	cpu[1] = cpumask_next(cpu[0], cpu_online_mask);
@@ -333,18 +336,20 @@ static int mvr_optprobe_paca(void)
 		return -EOPNOTSUPP;
 	}
 	memset(&mvr_pp, 0, sizeof(mvr_pp));
-	mvr_pp.pool = zs_create_pool("movops_repro");
-	if (!mvr_pp.pool) {
-		mvr_report("optprobe-paca", "skip: no zsmalloc pool");
-		return -ENOMEM;
-	}
 	ret = register_kprobe(&mvr_pp_kp);
 	if (ret) {
-		mvr_report("optprobe-paca", "skip: kprobe on zs_get_total_pages: %d", ret);
-		goto out_pool;
+		mvr_report("optprobe-paca", "skip: kprobe on %s: %d",
+			   mvr_pp_kp.symbol_name, ret);
+		return ret;
 	}
 	msleep(200);	/* the kprobe optimizer's turn (5 jiffies) */
-	opt = mvr_pp_kp.flags & KPROBE_FLAG_OPTIMIZED;
+	if (!(mvr_pp_kp.flags & KPROBE_FLAG_OPTIMIZED)) {
+		/* A trap: nothing saves or restores r13, nothing to see. */
+		mvr_report("optprobe-paca", "skip: the kprobe on %s was not optimized (CONFIG_OPTPROBES=%d)",
+			   mvr_pp_kp.symbol_name, IS_ENABLED(CONFIG_OPTPROBES));
+		ret = -EOPNOTSUPP;
+		goto out_probe;
+	}
 	t = kthread_create(mvr_pp_fn, NULL, "movops_repro_pp");
 	if (IS_ERR(t)) {
 		ret = PTR_ERR(t);
@@ -362,19 +367,19 @@ static int mvr_optprobe_paca(void)
 	put_task_struct(t);
 	if (mvr_pp.lost) {
 		mvr_report("optprobe-paca",
-			   "fail: %lu of %lu calls came back with the per-CPU base of another CPU (first: on CPU %d, base of CPU %d); %lu moves, %ld probe hits, kprobe optimized %d",
+			   "fail: %lu of %lu calls came back with the per-CPU base of another CPU (first: on CPU %d, base of CPU %d); %lu moves, %ld hits of the optimized kprobe on %s",
 			   mvr_pp.lost, mvr_pp.calls, mvr_pp.lost_cpu,
-			   mvr_pp.lost_base, moves, atomic_long_read(&mvr_pp.hits), opt);
+			   mvr_pp.lost_base, moves, atomic_long_read(&mvr_pp.hits),
+			   mvr_pp_kp.symbol_name);
 		ret = -EIO;
 	} else {
 		mvr_report("optprobe-paca",
-			   "clean: %lu calls, %lu moves, %ld probe hits, kprobe optimized %d, every call came back on its own CPU's base",
-			   mvr_pp.calls, moves, atomic_long_read(&mvr_pp.hits), opt);
+			   "clean: %lu calls, %lu moves, %ld hits of the optimized kprobe on %s, every call came back on its own CPU's base",
+			   mvr_pp.calls, moves, atomic_long_read(&mvr_pp.hits),
+			   mvr_pp_kp.symbol_name);
 	}
 out_probe:
 	unregister_kprobe(&mvr_pp_kp);
-out_pool:
-	zs_destroy_pool(mvr_pp.pool);
 	return ret;
 }
 #else
