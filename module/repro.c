@@ -345,7 +345,8 @@ static int mvr_optprobe_paca(void)
 	msleep(200);	/* the kprobe optimizer's turn (5 jiffies) */
 	if (!(mvr_pp_kp.flags & KPROBE_FLAG_OPTIMIZED)) {
 		/* A trap: nothing saves or restores r13, nothing to see. */
-		mvr_report("optprobe-paca", "skip: the kprobe on %s was not optimized (CONFIG_OPTPROBES=%d)",
+		mvr_report("optprobe-paca",
+			   "skip: the kprobe on %s was not optimized (CONFIG_OPTPROBES=%d)",
 			   mvr_pp_kp.symbol_name, IS_ENABLED(CONFIG_OPTPROBES));
 		ret = -EOPNOTSUPP;
 		goto out_probe;
