@@ -266,6 +266,7 @@ static void mk_register_probes(struct kunit *test)
 		memset(&mk_probes[i].kp, 0, sizeof(mk_probes[i].kp));
 		mk_probes[i].kp.symbol_name = mk_probes[i].sym;
 		mk_probes[i].kp.pre_handler = mk_probe_pre;
+		mk_probes[i].kp.post_handler = MV_KPROBE_POST;
 		atomic_set(&mk_probes[i].hits, 0);
 		if (!mk_probe_possible(i))
 			continue;

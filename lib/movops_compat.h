@@ -379,4 +379,32 @@ static inline unsigned long mv_zs_malloc(struct zs_pool *pool, size_t size,
 #endif
 }
 
+/*
+ * Kprobes that stay traps.  ppc64's optimized kprobe, a branch to a
+ * trampoline (arch/powerpc/kernel/optprobes_head.S), saves r2 to r31 on
+ * entry and restores them on exit, r13 included: the paca, through which
+ * the kernel reads current, the stack-protector canary, the soft interrupt
+ * mask and the per-CPU offset.  In between the task is preemptible
+ * (optimized_callback()'s preempt_enable(), emulate_step(), any
+ * interrupt), so one that moves to another CPU there goes on with the old
+ * CPU's paca until its next interrupt: the ppc64le SMP crash of
+ * docs/architectures.md.  A kprobe with a post_handler is never optimized
+ * (kernel/kprobes.c optimize_kprobe()), so where that trampoline meets
+ * preemption movops' kprobes get one that does nothing.
+ */
+#if defined(CONFIG_PPC64) && defined(CONFIG_OPTPROBES) && defined(CONFIG_PREEMPTION)
+struct kprobe;
+struct pt_regs;
+static inline void mv_kprobe_post_nop(struct kprobe *kp, struct pt_regs *regs,
+				      unsigned long flags)
+{
+}
+
+#define MV_KPROBE_POST	mv_kprobe_post_nop
+#define MV_KPROBE_KEEP_TRAPS	1
+#else
+#define MV_KPROBE_POST	NULL
+#define MV_KPROBE_KEEP_TRAPS	0
+#endif
+
 #endif /* _MOVOPS_COMPAT_H */

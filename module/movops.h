@@ -206,6 +206,7 @@ void mv_zs_check_ops_direct(void);
 /* probes.c */
 int mv_probes_init(void);
 void mv_probes_exit(void);
+int mv_probes_optimized(void);
 
 /* migrate.c: the targeted rounds. */
 int mv_migrate_balloon(void);

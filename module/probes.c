@@ -56,7 +56,8 @@ static int mv_probe_pre(struct kprobe *kp, struct pt_regs *regs)
 /* The callbacks of lib/kprobe_list.h, each counted as probe_<name>. */
 #define MV_KPROBE(sym, tbl, argn, name)					\
 	{								\
-		.kp = { .symbol_name = #sym, .pre_handler = mv_probe_pre }, \
+		.kp = { .symbol_name = #sym, .pre_handler = mv_probe_pre, \
+			.post_handler = MV_KPROBE_POST },		\
 		.table = MV_T_##tbl, .arg = argn,			\
 		.ours = MV_C_probe_##name,				\
 		.all = MV_C_probe_all_##name,				\
@@ -95,6 +96,7 @@ static int mv_cmm_pre(struct kprobe *kp, struct pt_regs *regs)
 static struct kprobe mv_cmm_probe = {
 	.symbol_name = "cmm_migratepage",
 	.pre_handler = mv_cmm_pre,
+	.post_handler = MV_KPROBE_POST,
 };
 
 /*
@@ -127,6 +129,24 @@ int mv_probes_init(void)
 	return n;
 }
 
+/*
+ * How many of the registered probes the kprobe optimizer turned into a
+ * jump (KPROBE_FLAG_OPTIMIZED); where MV_KPROBE_POST keeps them traps, 0.
+ */
+int mv_probes_optimized(void)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(mv_probes); i++)
+		if (mv_probes[i].registered &&
+		    (mv_probes[i].kp.flags & KPROBE_FLAG_OPTIMIZED))
+			n++;
+	if (mv.cmm_probe && (mv_cmm_probe.flags & KPROBE_FLAG_OPTIMIZED))
+		n++;
+	return n;
+}
+
 void mv_probes_exit(void)
 {
 	unsigned int i = ARRAY_SIZE(mv_probes);
@@ -148,6 +168,11 @@ void mv_probes_exit(void)
 int mv_probes_init(void)
 {
 	mv.probes = 0;
+	return 0;
+}
+
+int mv_probes_optimized(void)
+{
 	return 0;
 }
 

@@ -71,6 +71,8 @@ static int mv_counters_show(struct seq_file *m, void *v)
 	mv_put(m, "balloon_migration", MV_HAVE_BALLOON_MIGRATION);
 	mv_put(m, "zs_migration", MV_HAVE_ZS_MIGRATION);
 	mv_put(m, "probe_cmm_migratepage_registered", mv.cmm_probe);
+	mv_put(m, "probes_optimized", mv_probes_optimized());
+	mv_put(m, "probes_keep_traps", MV_KPROBE_KEEP_TRAPS);
 	mv_put(m, "ops_direct", MV_HAVE_DIRECT_OPS);
 	mv_put(m, "set_movable_ops_present", MV_HAVE_SET_MOVABLE_OPS);
 	mv_put(m, "set_movable_ops_checked", mv.smo_checked);
