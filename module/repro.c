@@ -273,6 +273,8 @@ static int mvr_isolate_undo(void)
 /* optprobe-paca: stop after this many mismatches, or after MVR_PP_SECONDS. */
 #define MVR_PP_LOST_MAX		20
 #define MVR_PP_SECONDS		5
+/* How long to wait for the kprobe optimizer (ms). */
+#define MVR_PP_OPT_WAIT_MS	10000
 
 static struct {
 	atomic_long_t hits;
@@ -328,6 +330,7 @@ static int mvr_optprobe_paca(void)
 	unsigned long deadline, moves = 0;
 	struct task_struct *t;
 	int cpu[2], ret;
+	unsigned int i;
 
 	cpu[0] = cpumask_first(cpu_online_mask);
 	cpu[1] = cpumask_next(cpu[0], cpu_online_mask);
@@ -342,12 +345,19 @@ static int mvr_optprobe_paca(void)
 			   mvr_pp_kp.symbol_name, ret);
 		return ret;
 	}
-	msleep(200);	/* the kprobe optimizer's turn (5 jiffies) */
-	if (!(mvr_pp_kp.flags & KPROBE_FLAG_OPTIMIZED)) {
+	/*
+	 * The optimizer runs 5 jiffies after registration and waits for an
+	 * RCU-tasks grace period before it patches: seconds under TCG.
+	 */
+	for (i = 0; i < MVR_PP_OPT_WAIT_MS / 100 &&
+	     !(READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED); i++)
+		msleep(100);
+	if (!(READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED)) {
 		/* A trap: nothing saves or restores r13, nothing to see. */
 		mvr_report("optprobe-paca",
-			   "skip: the kprobe on %s was not optimized (CONFIG_OPTPROBES=%d)",
-			   mvr_pp_kp.symbol_name, IS_ENABLED(CONFIG_OPTPROBES));
+			   "skip: the kprobe on %s was not optimized in %d ms (CONFIG_OPTPROBES=%d)",
+			   mvr_pp_kp.symbol_name, MVR_PP_OPT_WAIT_MS,
+			   IS_ENABLED(CONFIG_OPTPROBES));
 		ret = -EOPNOTSUPP;
 		goto out_probe;
 	}
