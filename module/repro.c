@@ -325,12 +325,28 @@ static int mvr_pp_fn(void *unused)
 	return 0;
 }
 
+/*
+ * Whether the kprobe optimizer turned the probe into a jump.  It runs 5
+ * jiffies after registration and waits for an RCU-tasks grace period
+ * before it patches: seconds under TCG.
+ */
+static bool mvr_pp_optimized(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MVR_PP_OPT_WAIT_MS / 100; i++) {
+		if (READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED)
+			return true;
+		msleep(100);
+	}
+	return READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED;
+}
+
 static int mvr_optprobe_paca(void)
 {
 	unsigned long deadline, moves = 0;
 	struct task_struct *t;
 	int cpu[2], ret;
-	unsigned int i;
 
 	cpu[0] = cpumask_first(cpu_online_mask);
 	cpu[1] = cpumask_next(cpu[0], cpu_online_mask);
@@ -345,14 +361,7 @@ static int mvr_optprobe_paca(void)
 			   mvr_pp_kp.symbol_name, ret);
 		return ret;
 	}
-	/*
-	 * The optimizer runs 5 jiffies after registration and waits for an
-	 * RCU-tasks grace period before it patches: seconds under TCG.
-	 */
-	for (i = 0; i < MVR_PP_OPT_WAIT_MS / 100 &&
-	     !(READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED); i++)
-		msleep(100);
-	if (!(READ_ONCE(mvr_pp_kp.flags) & KPROBE_FLAG_OPTIMIZED)) {
+	if (!mvr_pp_optimized()) {
 		/* A trap: nothing saves or restores r13, nothing to see. */
 		mvr_report("optprobe-paca",
 			   "skip: the kprobe on %s was not optimized in %d ms (CONFIG_OPTPROBES=%d)",
