@@ -352,7 +352,10 @@ st_phase_unload_hammer() {
 st_phase_offline_race() {
 	secs=${1:-10}
 	[ "$secs" -gt 0 ] 2>/dev/null || return 0
-	if ! [ -w /proc/sys/vm/compact_memory ]; then
+	if [ "$(uname -m)" = ppc64le ]; then
+		ktap_skip stress_offline_race "ppc64le: compaction racing memory offline oopsed the 7.3.4 pseries guest (set_pfnblock_bit() from isolate_migratepages_block(); docs/architectures.md): not run there until that is understood"
+		return 0
+	elif ! [ -w /proc/sys/vm/compact_memory ]; then
 		ktap_skip stress_offline_race "no /proc/sys/vm/compact_memory: no compaction to race offlining with"
 		return 0
 	elif ! mv_bmig; then
