@@ -62,6 +62,33 @@ class Kcsan(unittest.TestCase):
                          ('fail', 'data race in the movable_ops paths: '
                                   'mv_tballoon_migratepage / balloon_page_isolate'))
 
+    def test_recorded_race_ends_the_run(self):
+        """A real console (tests/test_data/README.md): the
+        balloon-isolate-no-lock mutant under make stress FLAVOR=kcsan.
+        Fed to vm.py's Watch a line a second, the run ends on the race's
+        first line, as it did in the guest; kcsan.py counts it a failure."""
+        import contextlib
+        import io
+        import os
+        import vm
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test_data',
+                            'kcsan-race-console.log')
+        with open(path, errors='replace') as f:
+            lines = f.read().splitlines()
+        w = vm.Watch(0, 0)
+        for t, line in enumerate(lines):
+            w.feed(line.encode() + b'\n', t)
+            if w.verdict(t):
+                break
+        first = next(i for i, l in enumerate(lines) if 'BUG: KCSAN: ' in l)
+        self.assertEqual(w.fatal[:2], (first, 'kcsan'))
+        self.assertTrue(w.verdict(first + vm.FATAL_GRACE_S).startswith(
+            'data race in the movable_ops paths: '))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(kcsan.main(['kcsan.py', path]), 1)
+        self.assertIn('data race in the movable_ops paths: balloon_', out.getvalue())
+
     def test_not_a_report(self):
         self.assertIsNone(kcsan.judge('BUG: kernel NULL pointer dereference'))
 
