@@ -6,6 +6,8 @@ import subprocess
 import tempfile
 import unittest
 
+from fakes import calls
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FAKE_APTQ = r'''
@@ -51,12 +53,7 @@ class DebianPick(unittest.TestCase):
         return r.stdout.strip()
 
     def asked(self):
-        if not os.path.exists(self.log):
-            return 0
-        with open(self.log) as f:
-            n = len(f.readlines())
-        os.remove(self.log)
-        return n
+        return calls(self.log)
 
     def test_newest_with_headers_then_kept_until_the_index_changes(self):
         want = ('linux-image-6.12.10+deb12-amd64 6.12.10+deb12-amd64 6.12.10-1~bpo12+1')

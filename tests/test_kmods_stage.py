@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 import unittest
 
+from fakes import calls
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGE = os.path.join(TOP, 'scripts', 'host', 'kmods-stage.sh')
 # name -> (path in modules.order, depends)
@@ -60,12 +62,7 @@ class KmodsStage(unittest.TestCase):
         return order, contents
 
     def modinfo_calls(self):
-        if not os.path.exists(self.log):
-            return 0
-        with open(self.log) as f:
-            n = len(f.readlines())
-        os.remove(self.log)
-        return n
+        return calls(self.log)
 
     def test_dependencies_first_decompressed(self):
         order, contents = self.stage(debian=False)

@@ -3,38 +3,23 @@ module build is left out only when the sources and the headers' real path
 are those of the last successful build (a fake repo and headers here)."""
 import os
 import subprocess
-import tempfile
 import unittest
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from fakes import TOP, FakeTree
+
 STAMP = os.path.join(TOP, 'scripts', 'host', 'modules-stamp.sh')
 
 
-class ModulesStamp(unittest.TestCase):
+class ModulesStamp(FakeTree, unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        d = self.d = self.tmp.name
-        self.top = os.path.join(d, 'top')
-        for sub in ('module', 'kunit', 'lib'):
-            os.makedirs(os.path.join(self.top, sub))
-        # The harness's own scripts (common.sh, arch.sh) beside fake sources.
-        os.symlink(os.path.join(TOP, 'scripts'), os.path.join(self.top, 'scripts'))
-        self.write('top/Kbuild', 'obj-m += module/\n')
-        self.write('top/module/main.c', 'int a;\n')
-        self.write('top/lib/features.mk', 'x := 1\n')
+        super().setUp()
+        d = self.d
         for h in ('h1', 'h2'):
             os.makedirs(os.path.join(d, h))
         os.symlink(os.path.join(d, 'h1'), os.path.join(d, 'headers'))
         self.src = os.path.join(d, 'src')
         os.makedirs(os.path.join(self.src, 'module'))
         self.write('src/module/movops.ko', 'ko\n')
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def write(self, rel, text):
-        with open(os.path.join(self.d, rel), 'w') as f:
-            f.write(text)
 
     def op(self, what):
         return subprocess.run(['sh', STAMP, what, self.src, os.path.join(self.d, 'headers')],

@@ -3,35 +3,20 @@ that changed, is missing or is gone (a fake repo here); an unchanged file
 is not rewritten (its mtime: kbuild would rebuild it)."""
 import os
 import subprocess
-import tempfile
 import unittest
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from fakes import TOP, FakeTree
+
 SYNC = os.path.join(TOP, 'scripts', 'host', 'sync-src.sh')
 
 
-class SyncSrc(unittest.TestCase):
+class SyncSrc(FakeTree, unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        d = self.d = self.tmp.name
-        self.top = os.path.join(d, 'top')
-        for sub in ('module', 'kunit', 'lib'):
-            os.makedirs(os.path.join(self.top, sub))
-        os.symlink(os.path.join(TOP, 'scripts'), os.path.join(self.top, 'scripts'))
-        self.write('top/Kbuild', 'obj-m += module/\n')
-        self.write('top/module/main.c', 'int a;\n')
+        super().setUp()
         self.write('top/module/main.h', '#define A 1\n')
         self.write('top/kunit/.kunitconfig', 'CONFIG_KUNIT=y\n')
-        self.write('top/lib/features.mk', 'x := 1\n')
         self.write('top/module/notes.txt', 'not a source\n')
-        self.dest = os.path.join(d, 'src')
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def write(self, rel, text):
-        with open(os.path.join(self.d, rel), 'w') as f:
-            f.write(text)
+        self.dest = os.path.join(self.d, 'src')
 
     def read(self, rel):
         with open(os.path.join(self.dest, rel)) as f:
