@@ -41,11 +41,15 @@ TIMEOUT  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),1800,300) \* $(MV_TIME_S
 # A guest whose heartbeat started and that then prints nothing for SILENCE
 # seconds is hung: the run ends there (scripts/host/vm.py), TIMEOUT stays the
 # last resort. An oops or panic ends it at once (oops=panic).
-SILENCE  ?= $(shell expr $(if $(filter debug,$(FLAVOR)),60,20) \* $(MV_TIME_SCALE))
+# The sanitizer kernels run far slower under TCG: debug (KASAN...), and kcsan
+# with kcsan.skip_watch=40, whose heartbeat was seen 18.7 s apart and whose
+# clean stress run a SILENCE of 20 ended as hung (2026-12-02, 10:15).
+SLOW_FLAVOR = $(filter debug kcsan,$(FLAVOR))
+SILENCE  ?= $(shell expr $(if $(SLOW_FLAVOR),60,20) \* $(MV_TIME_SCALE))
 # A guest task in D state, not scheduled, for HUNG seconds while the kernel
 # lives (the heartbeat goes on) is stuck: the guest's init says so and the
 # run ends there (scripts/guest/init: the kernels have no DETECT_HUNG_TASK).
-HUNG     ?= $(shell expr $(if $(filter debug,$(FLAVOR)),180,60) \* $(MV_TIME_SCALE))
+HUNG     ?= $(shell expr $(if $(SLOW_FLAVOR),180,60) \* $(MV_TIME_SCALE))
 # CPUs the guest kernel uses (nr_cpus=); empty: the machine's (vm.py MACHINES:
 # ppc64le 1, the SMP crash of docs/architectures.md; GUEST_CPUS=2 brings it back).
 GUEST_CPUS ?=
