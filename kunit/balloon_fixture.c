@@ -9,6 +9,7 @@
 #include "movops_kunit.h"
 
 #include <kunit/resource.h>
+#include <linux/delay.h>
 
 /* Waits a deflate gives an isolated page (mv_tballoon_dequeue()). */
 #define MK_DEFLATE_TRIES	2000
@@ -297,6 +298,25 @@ unsigned int mk_balloon_list_len(struct mk_balloon *mb)
 
 	mk_balloon_listed(mb, &l);
 	return l.n;
+}
+
+/*
+ * Held pages not on the balloon list: kcompactd may have one isolated or
+ * locked (balloon_page_list_dequeue() skips a locked page) for a while, so
+ * a positive count is polled for up to a second; a negative one (listed
+ * pages we do not hold) is returned at once.
+ */
+int mk_balloon_unlisted(struct mk_balloon *mb)
+{
+	int tries = 50;
+	int diff;
+
+	for (;;) {
+		diff = (int)mk_balloon_held(mb) - (int)mk_balloon_list_len(mb);
+		if (diff <= 0 || !--tries)
+			return diff;
+		msleep(20);
+	}
 }
 
 bool mk_balloon_list_has(struct mk_balloon *mb, unsigned long pfn)

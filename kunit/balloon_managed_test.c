@@ -172,7 +172,11 @@ void balloon_adjust_managed_enoent(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mk_migrate_pfn(pfn), 0);
 	mk_managed_snap(&b);
 	mk_expect_managed(test, &a, &b, src, NULL);
-	/* Our records (kcompactd may deflate one more by -ENOENT): listed = held. */
-	KUNIT_EXPECT_EQ(test, mk_balloon_list_len(mb), mk_balloon_held(mb));
+	/*
+	 * Our records (kcompactd may deflate one more by -ENOENT): listed =
+	 * held, once kcompactd put back what it had isolated (seen on arm64
+	 * 64K: listed 1, held 3).
+	 */
+	KUNIT_EXPECT_EQ(test, mk_balloon_unlisted(mb), 0);
 	KUNIT_EXPECT_LE(test, mk_balloon_held(mb), N_ADJ - 1);
 }

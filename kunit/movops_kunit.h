@@ -108,6 +108,7 @@ void mk_balloon_fill(struct kunit *test, struct mk_balloon *mb,
 void mk_balloon_listed(struct mk_balloon *mb, struct mk_listed *l);
 bool mk_listed_has(const struct mk_listed *l, unsigned long pfn);
 unsigned int mk_balloon_list_len(struct mk_balloon *mb);
+int mk_balloon_unlisted(struct mk_balloon *mb);
 bool mk_balloon_list_has(struct mk_balloon *mb, unsigned long pfn);
 unsigned int mk_balloon_calls(struct mk_balloon *mb);
 unsigned int mk_balloon_count(struct mk_balloon *mb, enum mk_count which);
