@@ -1,8 +1,27 @@
 """vm.py's machines: where each architecture's ZONE_MOVABLE comes from
 (docs/architectures.md)."""
+import os
+import re
+import subprocess
+import tempfile
 import unittest
 
 import vm
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def guest_skips(cmdline, name):
+    """The guest's own mv_machine_skips (scripts/guest/movops-run.sh), run by
+    the host's sh on CMDLINE as the guest's /proc/cmdline."""
+    with open(os.path.join(TOP, 'scripts', 'guest', 'movops-run.sh')) as f:
+        func = re.search(r'^mv_machine_skips\(\) \{\n.*?^\}\n', f.read(), re.M | re.S).group(0)
+    with tempfile.NamedTemporaryFile('w', suffix='.cmdline') as c:
+        c.write(cmdline + '\n')
+        c.flush()
+        r = subprocess.run(['sh', '-c', func + 'mv_machine_skips "$1"', 'sh', name],
+                           env={'PATH': os.environ['PATH'], 'MV_CMDLINE': c.name})
+    return r.returncode == 0
 
 
 class MachineCmdline(unittest.TestCase):
@@ -27,6 +46,19 @@ class MachineCmdline(unittest.TestCase):
         self.assertIn('nr_cpus=2', two)
         self.assertNotIn('nr_cpus=1', two)
         self.assertFalse([a for a in vm.machine_cmdline('x86_64').split() if a.startswith('nr_cpus=')])
+
+    def test_machine_skips_reach_the_guest(self):
+        # The arch decision is the host's (MACHINES 'skip'); the guest reads
+        # it from its command line: ppc64le skips the offline race, the
+        # others run it (docs/architectures.md).
+        ppc = vm.machine_cmdline('ppc64le', '512M', '1G')
+        self.assertIn('movops.skip=offline_race', ppc.split())
+        self.assertTrue(guest_skips(ppc, 'offline_race'))
+        self.assertFalse(guest_skips(ppc, 'offline'))
+        for arch in ('x86_64', 'arm64'):
+            self.assertFalse(guest_skips(vm.machine_cmdline(arch, '512M', '1G'), 'offline_race'), arch)
+        self.assertTrue(guest_skips('quiet movops.skip=a,offline_race,b x', 'offline_race'))
+        self.assertFalse(guest_skips('movops.skip=offline_races', 'offline_race'))
 
     def test_kunit_boot_keeps_movablecore(self):
         # kunit.py runs the suite built in, before init could hot-add.

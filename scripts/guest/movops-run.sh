@@ -85,6 +85,17 @@ meminfo() { awk -v n="$1:" '$1 == n { print $2 }' /proc/meminfo; }
 # The kernel's page size in KiB (4; 64 on arm64 PAGE_SIZE=64K).
 PAGE_KB=$(awk '$1 == "KernelPageSize:" { print $2; exit }' /proc/self/smaps 2>/dev/null)
 PAGE_KB=${PAGE_KB:-4}
+# mv_machine_skips NAME: the host's machine table (scripts/host/vm.py
+# MACHINES, 'skip') keeps NAME off this guest: movops.skip=NAME[,NAME...] on
+# the kernel command line. The reason lives there and in expected-skips.txt.
+mv_machine_skips() {
+	awk -v n="$1" '{
+		for (i = 1; i <= NF; i++) if ($i ~ /^movops\.skip=/) {
+			k = split(substr($i, 13), a, ",")
+			for (j = 1; j <= k; j++) if (a[j] == n) f = 1
+		}
+	} END { exit !f }' "${MV_CMDLINE:-/proc/cmdline}"
+}
 # Free memory in kB, counting pages parked on the per-CPU lists: those are
 # free too, and their number drifts by megabytes on its own.
 free_kb() {
