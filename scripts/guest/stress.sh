@@ -363,7 +363,9 @@ st_phase_offline_race() {
 		return 0
 	fi
 	dmesg -c > /dev/null
-	mv_write inflate 2048 || ktap_diag "offline_race: inflate 2048 refused"
+	# 8 MiB of balloon pages (2048 of 4 KiB, 128 of 64 KiB) for offlining
+	# and compaction to fight over: without them the race proves nothing.
+	mv_check_write stress_offline_race_inflated inflate $((8192 / PAGE_KB))
 	( while :; do st_compact; done ) &
 	hammer=$!
 	t0=$(now_ms) tried=0 off=0 on=0
