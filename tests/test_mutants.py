@@ -66,6 +66,11 @@ class Paths(unittest.TestCase):
         self.assertEqual(cmd[-3:], ['kernel', 'modules', 'initramfs'])
         self.assertIn('MOD_SRC=/b/src-7.3-mutants-base', cmd)
 
+    def test_catalogue_equivalents_say_why(self):
+        cat = mutants.catalogue()
+        equiv = sorted(n for n, v in cat.items() if v[3])
+        self.assertEqual(equiv, ['compaction-no-isolated-precheck', 'migrate-no-clear-flag'])
+
     def test_catalogue_header_mutants_are_not_fast(self):
         cat = mutants.catalogue()
         self.assertFalse(mutants.fast(cat['has-mops-offline-only'][0]))
@@ -161,6 +166,22 @@ class EndToEnd(unittest.TestCase):
         self.assertIn('Not started (budget 60 s): isolate-twice', p.stdout)
         self.assertEqual(p.returncode, 1)
         self.assertEqual([c[-1] for c in self.calls()], ['initramfs'])   # the base only
+
+    def test_equivalent_mutant_passing_is_no_failure(self):
+        # migrate-no-clear-flag carries an Equivalent: line; a passing run
+        # is "equivalent" with that reason, and make mutants exits 0. A
+        # mutant without one that passes still fails it (above).
+        p = self.run_mutants('migrate-no-clear-flag')
+        with open(os.path.join(self.tmp, 'build', 'results', 'mutants.json')) as f:
+            rec = json.load(f)[0]
+        self.assertEqual(rec['result'], 'equivalent', p.stdout + p.stderr)
+        self.assertIn('PAGE_FLAGS_CHECK_AT_PREP', rec['first'])
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        # Killed, it is killed: the line excuses a pass only.
+        self.env['FAKE_KTAP_migrate_no_clear_flag'] = 'not ok 7 movops_returned_all'
+        p = self.run_mutants('migrate-no-clear-flag')
+        with open(os.path.join(self.tmp, 'build', 'results', 'mutants.json')) as f:
+            self.assertEqual(json.load(f)[0]['result'], 'killed')
 
     def test_no_base_build_for_header_mutants_alone(self):
         self.run_mutants('has-mops-offline-only')

@@ -15,7 +15,9 @@ modules built against its own headers. A mutant is:
   killed     a named check failed (the first one is shown)
   crash      a splat (oops, BUG, warning, ...) came before any named check
   timeout    the guest ran out of TIMEOUT with neither
-  SURVIVED   the run passed: a missing check, or an equivalent mutant
+  SURVIVED   the run passed: a missing check (make mutants exits 1)
+  equivalent the run passed, and the mutant's 'Equivalent:' line says why
+             no check can tell it from the kernel (read from the source)
   no-build   the mutant did not apply or compile (a catalogue bug)
 
 Usage: mutants.py [--lock FILE] [--timeout S] [NAME...]
@@ -53,23 +55,27 @@ def read_json(path):
 
 
 def catalogue():
-    """{name: (file it mutates, what, slow)} for every patch of the
-    catalogue. A slow one (a 'Slow:' line: a header) runs only when named."""
+    """{name: (file it mutates, what, slow, equivalent)} for every patch of
+    the catalogue. A slow one (a 'Slow:' line: a header) runs only when
+    named. EQUIVALENT: its 'Equivalent:' line, why it cannot be told from
+    the kernel ('' if it has none): a run that passes is then no failure."""
     out = {}
     for f in sorted(os.listdir(CATALOGUE)):
         if not f.endswith('.patch'):
             continue
-        what, path, slow = '', '', False
+        what, path, slow, equiv = '', '', False, ''
         with open(os.path.join(CATALOGUE, f)) as p:
             for line in p:
                 if line.startswith('What: '):
                     what = line[6:].strip()
                 elif line.startswith('Slow: '):
                     slow = True
+                elif line.startswith('Equivalent: '):
+                    equiv = line[12:].strip()
                 elif line.startswith('+++ b/'):
                     path = line[6:].split()[0]
                     break
-        out[f[:-6]] = (path, what, slow)
+        out[f[:-6]] = (path, what, slow, equiv)
     return out
 
 
@@ -234,8 +240,9 @@ def watch_run(run, env, results, known):
     return proc.returncode, first, splat, stopped
 
 
-def outcome(rec, args, results, rc, first, splat, stopped):
-    """The mutant's result and the first thing that showed it."""
+def outcome(rec, args, results, rc, first, splat, stopped, equivalent=''):
+    """The mutant's result and the first thing that showed it. EQUIVALENT:
+    the catalogue's reason, when a passing run is an equivalent mutant."""
     vm = read_json(os.path.join(results, 'vm.json'))
     verdict = read_json(os.path.join(results, 'results.json'))
     if first:
@@ -248,7 +255,8 @@ def outcome(rec, args, results, rc, first, splat, stopped):
         rec['result'] = 'timeout'
         rec['first'] = f'no verdict within TIMEOUT={args.timeout}s'
     elif not stopped and verdict.get('verdict') == 'pass' and rc == 0:
-        rec['result'] = 'SURVIVED'
+        rec['result'] = 'equivalent' if equivalent else 'SURVIVED'
+        rec['first'] = equivalent
     else:
         reasons = verdict.get('reasons') or [f'make run failed (exit {rc}), '
                                              f'no named check: {results}/run.log']
@@ -256,7 +264,7 @@ def outcome(rec, args, results, rc, first, splat, stopped):
         rec['first'] = reasons[0]
 
 
-def run_one(name, path, args, env, results, known):
+def run_one(name, path, args, env, results, known, equivalent=''):
     """Build and run one mutant; returns its record."""
     rec = {'mutant': name, 'result': None, 'first': '', 'build_s': 0.0, 'run_s': 0.0,
            'fast': fast(path)}
@@ -274,7 +282,7 @@ def run_one(name, path, args, env, results, known):
     t1 = time.monotonic()
     rc, first, splat, stopped = watch_run(run, env, results, known)
     rec['run_s'] = round(time.monotonic() - t1, 1)
-    outcome(rec, args, results, rc, first, splat, stopped)
+    outcome(rec, args, results, rc, first, splat, stopped, equivalent)
     return rec
 
 
@@ -382,7 +390,7 @@ def run_mutants(names, cat, args, env, lock, base_s, start):
             shutil.rmtree(f'{args.build}/src-{args.kver}-mutants', ignore_errors=True)
         lock.take()
         try:
-            rec = run_one(name, cat[name][0], args, env, results, known)
+            rec = run_one(name, cat[name][0], args, env, results, known, cat[name][3])
         finally:
             lock.done()
         recs.append(rec)
@@ -399,8 +407,8 @@ def main():
     args = parse_args()
     cat = catalogue()
     if args.list:
-        for n, (path, what, slow) in sorted(cat.items()):
-            print(f'{n:32} {path:28} {"(slow) " if slow else ""}{what}')
+        for n, (path, what, slow, equiv) in sorted(cat.items()):
+            print(f'{n:32} {path:28} {"(slow) " if slow else ""}{"(equivalent) " if equiv else ""}{what}')
         return 0
     names = args.names or [n for n in cat if not cat[n][2]]
     skipped = [n for n in cat if n not in names]
