@@ -7,8 +7,14 @@ for the scripts that walk the module sources (common.sh module_sources).
 write(rel, text) writes a file under self.d.
 
 calls(log): how many calls a fake command has logged (one line each) since
-the last look; the log is emptied."""
+the last look; the log is emptied.
+
+guest_sh(script, funcs, call, env): runs shell functions of a guest script
+(scripts/guest/SCRIPT, each FUNC's text as written there) with the host's sh,
+then CALL; returns the CompletedProcess."""
 import os
+import re
+import subprocess
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,3 +48,12 @@ def calls(log):
         n = len(f.readlines())
     os.remove(log)
     return n
+
+
+def guest_sh(script, funcs, call, env=None, prelude=''):
+    with open(os.path.join(TOP, 'scripts', 'guest', script)) as f:
+        text = f.read()
+    body = ''.join(re.search(rf'^{fn}\(\) \{{\n.*?^\}}\n', text, re.M | re.S).group(0)
+                   for fn in funcs)
+    return subprocess.run(['sh', '-c', prelude + body + call], capture_output=True, text=True,
+                          env=dict({'PATH': os.environ['PATH']}, **(env or {})))

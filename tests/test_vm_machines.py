@@ -2,13 +2,13 @@
 (docs/architectures.md)."""
 import os
 import re
-import subprocess
 import tempfile
 import unittest
 
 import expectations as ex
 import ktap
 import vm
+from fakes import guest_sh
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -16,13 +16,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def guest_skips(cmdline, name):
     """The guest's own mv_machine_skips (scripts/guest/movops-run.sh), run by
     the host's sh on CMDLINE as the guest's /proc/cmdline."""
-    with open(os.path.join(TOP, 'scripts', 'guest', 'movops-run.sh')) as f:
-        func = re.search(r'^mv_machine_skips\(\) \{\n.*?^\}\n', f.read(), re.M | re.S).group(0)
     with tempfile.NamedTemporaryFile('w', suffix='.cmdline') as c:
         c.write(cmdline + '\n')
         c.flush()
-        r = subprocess.run(['sh', '-c', func + 'mv_machine_skips "$1"', 'sh', name],
-                           env={'PATH': os.environ['PATH'], 'MV_CMDLINE': c.name})
+        r = guest_sh('movops-run.sh', ['mv_machine_skips'], f'mv_machine_skips {name}',
+                     {'MV_CMDLINE': c.name})
     return r.returncode == 0
 
 
