@@ -106,6 +106,15 @@ free_kb() {
 	echo $(($(meminfo MemFree) + pcp))
 }
 
+# meminfo_moved BEFORE: the /proc/meminfo lines (as BEFORE, a copy taken
+# earlier, has them) that moved by 1 MiB or more since, as diagnostics:
+# where the memory went when movops_memfree_restored fails.
+meminfo_moved() {
+	echo "$1" | awk 'NR == FNR { b[$1] = $2; next }
+		($1 in b) && ($2 - b[$1] >= 1024 || b[$1] - $2 >= 1024) {
+			printf "# meminfo %s %d kB -> %d kB (%+d)\n", $1, b[$1], $2, $2 - b[$1]
+		}' - /proc/meminfo
+}
 # mod_range NAME...: "base size" of each loaded module NAME, for kmemleak_check
 mod_range() {
 	for m in "$@"; do awk -v m="$m" '$1 == m { printf "%s %s ", $6, $2 }' /proc/modules; done
@@ -221,6 +230,7 @@ fi
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 	ktap_diag "movops-phase: movops"
 	memfree_before=$(free_kb)
+	meminfo_before=$(cat /proc/meminfo)
 	if [ ! -f "$MODDIR/movops.ko" ]; then
 		ktap_fail movops_load "no movops.ko in $MODDIR"
 	elif ! err=$(insmod "$MODDIR/movops.ko" 2>&1); then
@@ -257,6 +267,7 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		if [ "$memfree_after" -ge $((memfree_before - slack)) ]; then
 			ktap_ok movops_memfree_restored "before $memfree_before kB, after $memfree_after kB"
 		else
+			meminfo_moved "$meminfo_before"
 			ktap_fail movops_memfree_restored "free $memfree_before kB before load, $memfree_after kB after unload (slack $slack kB)"
 		fi
 		# zsmalloc a module (FLAVOR=zsmalloc-m): unload it, load it
