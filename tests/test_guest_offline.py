@@ -1,6 +1,6 @@
 """The guest's memory offline round (scripts/guest/scenario.sh): which
-blocks begin with a balloon page, read from /proc/kpagecount and
-/proc/kpageflags as the guest does (mv_balloon_first), on made-up files."""
+blocks begin with a balloon page, read from /proc/kpageflags as the guest
+does (mv_balloon_first), on a made-up file."""
 import os
 import struct
 import tempfile
@@ -8,7 +8,7 @@ import unittest
 
 from fakes import guest_sh
 
-KPF_LRU, KPF_OFFLINE = 1 << 5, 1 << 23
+KPF_UPTODATE, KPF_LRU, KPF_BUDDY, KPF_OFFLINE = 1 << 3, 1 << 5, 1 << 10, 1 << 23
 
 
 class BalloonFirst(unittest.TestCase):
@@ -17,19 +17,22 @@ class BalloonFirst(unittest.TestCase):
         d = self.tmp.name
         os.makedirs(os.path.join(d, 'sys/devices/system/memory'))
         os.makedirs(os.path.join(d, 'proc'))
-        # 8 pages of 4 KiB a block; block 0 empty, block 1 begins (pfn 10)
-        # with a balloon page, block 2 (pfn 17) with an LRU page and has a
-        # balloon page behind it, block 3 a balloon page with no reference.
+        # 8 pages of 4 KiB a block. Block 0 free (a free range's first page
+        # says KPF_BUDDY, the rest nothing); block 1 begins (pfn 10, behind
+        # a free range) with a balloon page (KPF_OFFLINE, and PG_movable_ops
+        # is PG_uptodate on 7.3); block 2 with an LRU page (pfn 17) and a
+        # balloon page behind it; block 3 with a page the kernel holds
+        # unmapped, flags but no KPF_OFFLINE (pfn 24), then a balloon page.
         with open(os.path.join(d, 'sys/devices/system/memory/block_size_bytes'), 'w') as f:
             f.write('8000\n')
-        count, flags = [0] * 32, [0] * 32
-        count[10], flags[10] = 1, KPF_OFFLINE
-        count[17], flags[17] = 2, KPF_LRU
-        count[19], flags[19] = 1, KPF_OFFLINE
-        flags[25] = KPF_OFFLINE
-        for name, vals in (('kpagecount', count), ('kpageflags', flags)):
-            with open(os.path.join(d, 'proc', name), 'wb') as f:
-                f.write(struct.pack('<32Q', *vals))
+        flags = [0] * 32
+        flags[0] = flags[8] = KPF_BUDDY
+        flags[10] = KPF_OFFLINE | KPF_UPTODATE
+        flags[16] = KPF_BUDDY
+        flags[17], flags[19] = KPF_LRU | KPF_UPTODATE, KPF_OFFLINE
+        flags[24], flags[25] = KPF_UPTODATE, KPF_OFFLINE
+        with open(os.path.join(d, 'proc', 'kpageflags'), 'wb') as f:
+            f.write(struct.pack('<32Q', *flags))
         self.env = {'MV_SYS': os.path.join(d, 'sys'), 'MV_PROC': os.path.join(d, 'proc')}
 
     def tearDown(self):

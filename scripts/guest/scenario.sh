@@ -226,17 +226,17 @@ mv_targeted_round() {
 	fi
 }
 
-# mv_balloon_first BLOCK: whether the first page in use (/proc/kpagecount
-# above 0) of memory block BLOCK is PageOffline (/proc/kpageflags bit 23,
-# KPF_OFFLINE): here, a balloon page. MV_PROC: another /proc (tests).
+# mv_balloon_first BLOCK: whether the first page in use of memory block
+# BLOCK is PageOffline (here, a balloon page), from /proc/kpageflags: a free
+# page shows no flag but KPF_BUDDY (bit 10) on a free range's first page;
+# KPF_OFFLINE is bit 23. (Not /proc/kpagecount: it counts mappings, 0 for
+# every page the kernel alone holds.) MV_PROC, MV_SYS: others (tests).
 mv_balloon_first() {
 	bs=$((0x$(cat "${MV_SYS:-/sys}/devices/system/memory/block_size_bytes")))
 	n=$((bs / (PAGE_KB * 1024)))
-	p=$(od -An -v -tu8 -w8 -j $(($1 * n * 8)) -N $((n * 8)) "${MV_PROC:-/proc}/kpagecount" |
-		awk -v s="$(($1 * n))" '$1 > 0 { print s + NR - 1; exit }')
-	[ -n "$p" ] || return 1
-	f=$(od -An -tu8 -j $((p * 8)) -N 8 "${MV_PROC:-/proc}/kpageflags")
-	[ $(((f >> 23) & 1)) = 1 ]
+	f=$(od -An -v -tu8 -w8 -j $(($1 * n * 8)) -N $((n * 8)) "${MV_PROC:-/proc}/kpageflags" |
+		awk '$1 != 0 && $1 != 1024 { print $1; exit }')
+	[ -n "$f" ] && [ $(((f >> 23) & 1)) = 1 ]
 }
 
 mv_offline_round() {
