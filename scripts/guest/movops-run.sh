@@ -106,14 +106,23 @@ free_kb() {
 	echo $(($(meminfo MemFree) + pcp))
 }
 
-# meminfo_moved BEFORE: the /proc/meminfo lines (as BEFORE, a copy taken
+# mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" where the kernel has
+# the stack depot's debugfs stats (lib/stackdepot.c: pools of 4 pages,
+# never freed; page_owner and KASAN keep every allocation's stack there).
+mv_meminfo() {
+	cat /proc/meminfo
+	sd=/sys/kernel/debug/stackdepot/stats
+	[ ! -r "$sd" ] || awk -v kb="$PAGE_KB" '$1 == "pools:" { print "StackDepot:", $2 * 4 * kb, "kB" }' "$sd"
+}
+# meminfo_moved BEFORE: the mv_meminfo lines (as BEFORE, its output taken
 # earlier, has them) that moved by 1 MiB or more since, as diagnostics:
 # where the memory went when movops_memfree_restored fails.
 meminfo_moved() {
+	mv_meminfo > /tmp/movops-meminfo
 	echo "$1" | awk 'NR == FNR { b[$1] = $2; next }
 		($1 in b) && ($2 - b[$1] >= 1024 || b[$1] - $2 >= 1024) {
 			printf "# meminfo %s %d kB -> %d kB (%+d)\n", $1, b[$1], $2, $2 - b[$1]
-		}' - /proc/meminfo
+		}' - /tmp/movops-meminfo
 }
 # mod_range NAME...: "base size" of each loaded module NAME, for kmemleak_check
 mod_range() {
@@ -230,7 +239,7 @@ fi
 if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 	ktap_diag "movops-phase: movops"
 	memfree_before=$(free_kb)
-	meminfo_before=$(cat /proc/meminfo)
+	meminfo_before=$(mv_meminfo)
 	if [ ! -f "$MODDIR/movops.ko" ]; then
 		ktap_fail movops_load "no movops.ko in $MODDIR"
 	elif ! err=$(insmod "$MODDIR/movops.ko" 2>&1); then
