@@ -28,7 +28,7 @@ class ProgressSh(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             open(os.path.join(d, 'old.o'), 'w').close()   # before the start: not counted
             rc, lines = run('building kernel', '--new-objects', d, '--total', '4', '--',
-                            'sh', '-c', 'sleep 0.1; touch "$1/a.o"; sleep 1.8; exit 3', 'sh', d)
+                            'sh', '-c', 'sleep 0.1; touch "$1/a.o"; sleep 3.5; exit 3', 'sh', d)
         self.assertEqual(rc, 3)
         self.assertGreaterEqual(len(lines), 1, lines)
         for line in lines:
@@ -40,7 +40,7 @@ class ProgressSh(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             open(os.path.join(d, 'old.o'), 'w').close()   # --objects: counted
             rc, lines = run('build', '--objects', d, '--total', '1', '--',
-                            'sh', '-c', 'touch "$1/a.o"; sleep 1.8', 'sh', d)
+                            'sh', '-c', 'touch "$1/a.o"; sleep 3.5', 'sh', d)
         self.assertEqual(rc, 0)
         self.assertGreaterEqual(len(lines), 1, lines)
         for line in lines:
@@ -59,7 +59,7 @@ class ProgressSh(unittest.TestCase):
                         'else : > %s/started; echo 1000; fi\n' % (d, d))
             os.chmod(fake, 0o755)
             env = dict(os.environ, PROGRESS_S='1', PATH=d + ':' + os.environ['PATH'])
-            p = subprocess.run([PROGRESS, 'x', '--', 'sleep', '1.5'], env=env,
+            p = subprocess.run([PROGRESS, 'x', '--', 'sleep', '4'], env=env,
                                capture_output=True, text=True, timeout=30)
         self.assertIn('movops: x: elapsed 1m23s', p.stderr.splitlines())
 
