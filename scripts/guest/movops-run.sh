@@ -112,21 +112,26 @@ free_kb() {
 
 # mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" where the kernel has
 # the stack depot's debugfs stats (lib/stackdepot.c: pools of 4 pages,
-# never freed; page_owner and KASAN keep every allocation's stack there).
+# never freed; page_owner and KASAN keep every allocation's stack there),
+# and a "slab:NAME: N kB" line a slab cache (/proc/slabinfo: num_slabs x
+# pagesperslab), to say which cache grew.
 mv_meminfo() {
-	cat /proc/meminfo
-	sd=/sys/kernel/debug/stackdepot/stats
+	cat "${MV_PROC:-/proc}/meminfo"
+	sd=${MV_SYS:-/sys}/kernel/debug/stackdepot/stats
 	[ ! -r "$sd" ] || awk -v kb="$PAGE_KB" '$1 == "pools:" { print "StackDepot:", $2 * 4 * kb, "kB" }' "$sd"
+	si=${MV_PROC:-/proc}/slabinfo
+	[ ! -r "$si" ] || awk -v kb="$PAGE_KB" 'NR > 2 { print "slab:" $1 ":", $15 * $6 * kb, "kB" }' "$si"
 }
 # meminfo_moved BEFORE: the mv_meminfo lines (as BEFORE, its output taken
 # earlier, has them) that moved by 1 MiB or more since, as diagnostics:
 # where the memory went when movops_memfree_restored fails.
 meminfo_moved() {
-	mv_meminfo > /tmp/movops-meminfo
+	now=${TMPDIR:-/tmp}/movops-meminfo
+	mv_meminfo > "$now"
 	echo "$1" | awk 'NR == FNR { b[$1] = $2; next }
 		($1 in b) && ($2 - b[$1] >= 1024 || b[$1] - $2 >= 1024) {
 			printf "# meminfo %s %d kB -> %d kB (%+d)\n", $1, b[$1], $2, $2 - b[$1]
-		}' - /tmp/movops-meminfo
+		}' - "$now"
 }
 # mod_range NAME...: "base size" of each loaded module NAME, for kmemleak_check
 mod_range() {
