@@ -73,6 +73,21 @@ class MachineCmdline(unittest.TestCase):
             j = ex.judge(case, ex.facts(None, '7.3.4', arch=arch), [], skips)
             self.assertEqual(len(j.reasons), reasons, (arch, j.reasons))
 
+    def test_offline_race_off_is_expected_only_when_recorded_off(self):
+        # make check runs without the offline race (OFFLINE_RACE=0): the
+        # guest records the setting and skips; the skip is expected only
+        # where the run recorded 0.
+        with open(os.path.join(TOP, 'scripts', 'guest', 'stress.sh')) as f:
+            why = re.search(r'ktap_skip stress_offline_race "(MOVOPS_STRESS_OFFLINE_RACE=\$secs[^"]*)"',
+                            f.read()).group(1).replace('$secs', '0')
+        rep = ktap.parse(['KTAP version 1', '1..1', f'ok 1 stress_offline_race # SKIP {why}'])
+        case = [ex.Case(n, t.status, t.directive, t.log) for n, t in rep.flat()]
+        skips = ex.load(ex.SKIPS)
+        for secs, reasons in (('0', 0), ('10', 1)):
+            f = ex.facts(None, '7.3.4', arch='x86_64', recorded={'stress_offline_race_seconds': secs})
+            j = ex.judge(case, f, [], skips)
+            self.assertEqual(len(j.reasons), reasons, (secs, j.reasons))
+
     def test_kunit_boot_keeps_movablecore(self):
         # kunit.py runs the suite built in, before init could hot-add.
         for arch in ('arm64', 'ppc64le'):
