@@ -36,7 +36,7 @@ class MeminfoMoved(unittest.TestCase):
             f.write(f'pools: {pools}\nrefcounted_allocations: 0\n')
 
     def run_sh(self, call):
-        r = guest_sh('movops-run.sh', ['mv_meminfo', 'meminfo_moved'], call, self.env,
+        r = guest_sh('movops-run.sh', ['stackdepot_kb', 'mv_meminfo', 'meminfo_moved'], call, self.env,
                      prelude='PAGE_KB=4\n')
         self.assertEqual(r.stderr, '')
         return r.stdout

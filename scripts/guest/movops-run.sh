@@ -106,19 +106,25 @@ free_kb() {
 	# of up to 1/32 of RAM; shrinking every cache empties it.
 	[ "$KASAN" = 0 ] || for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
 	pcp=$(awk -v kb="$PAGE_KB" '$1 == "count:" { n += $2 } END { print n * kb }' /proc/zoneinfo)
-	sdk=$(mv_meminfo | awk '$1 == "StackDepot:" { print $2 }')
+	sdk=$(stackdepot_kb)
 	echo $(($(meminfo MemFree) + pcp + ${sdk:-0}))
 }
 
-# mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" where the kernel has
-# the stack depot's debugfs stats (lib/stackdepot.c: pools of 4 pages,
-# never freed; page_owner and KASAN keep every allocation's stack there),
-# and a "slab:NAME: N kB" line a slab cache (/proc/slabinfo: num_slabs x
+# stackdepot_kb: the stack depot's size in kB, from its debugfs stats
+# (lib/stackdepot.c: pools of 4 pages, never freed; page_owner and KASAN
+# keep every allocation's stack there); nothing where the kernel has none.
+stackdepot_kb() {
+	sd=${MV_SYS:-/sys}/kernel/debug/stackdepot/stats
+	[ ! -r "$sd" ] || awk -v kb="$PAGE_KB" '$1 == "pools:" { print $2 * 4 * kb }' "$sd"
+}
+
+# mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" (stackdepot_kb) and
+# a "slab:NAME: N kB" line a slab cache (/proc/slabinfo: num_slabs x
 # pagesperslab), to say which cache grew.
 mv_meminfo() {
 	cat "${MV_PROC:-/proc}/meminfo"
-	sd=${MV_SYS:-/sys}/kernel/debug/stackdepot/stats
-	[ ! -r "$sd" ] || awk -v kb="$PAGE_KB" '$1 == "pools:" { print "StackDepot:", $2 * 4 * kb, "kB" }' "$sd"
+	sdk=$(stackdepot_kb)
+	[ -z "$sdk" ] || echo "StackDepot: $sdk kB"
 	si=${MV_PROC:-/proc}/slabinfo
 	[ ! -r "$si" ] || awk -v kb="$PAGE_KB" 'NR > 2 { print "slab:" $1 ":", $15 * $6 * kb, "kB" }' "$si"
 }
@@ -284,7 +290,7 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		slack=${MOVOPS_MEMFREE_SLACK_KB:-4096}
 		if [ "$memfree_after" -ge $((memfree_before - slack)) ]; then
 			sdb=$(echo "$meminfo_before" | awk '$1 == "StackDepot:" { print $2 }')
-			sda=$(mv_meminfo | awk '$1 == "StackDepot:" { print $2 }')
+			sda=$(stackdepot_kb)
 			ktap_ok movops_memfree_restored "before $memfree_before kB, after $memfree_after kB${sdb:+ (stack depot ${sdb} -> ${sda} kB, counted as free)}"
 		else
 			meminfo_moved "$meminfo_before"
