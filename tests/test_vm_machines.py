@@ -24,6 +24,18 @@ def guest_skips(cmdline, name):
     return r.returncode == 0
 
 
+def judge_race_skip(wording, facts):
+    """The reasons the verdict gives against stress.sh's own skip of
+    stress_offline_race whose reason starts with WORDING (a regex; $secs
+    read as 0), judged with the repository's expected-skips.txt on FACTS."""
+    with open(os.path.join(TOP, 'scripts', 'guest', 'stress.sh')) as f:
+        why = re.search(rf'ktap_skip stress_offline_race "({wording}[^"]*)"', f.read()).group(1)
+    rep = ktap.parse(['KTAP version 1', '1..1',
+                      f'ok 1 stress_offline_race # SKIP {why.replace("$secs", "0")}'])
+    case = [ex.Case(n, t.status, t.directive, t.log) for n, t in rep.flat()]
+    return ex.judge(case, facts, [], ex.load(ex.SKIPS)).reasons
+
+
 class MachineCmdline(unittest.TestCase):
     def test_x86_64_keeps_its_dimm(self):
         self.assertEqual(vm.machine_cmdline('x86_64', '512M', '1G'), vm.MACHINE_CMDLINE)
@@ -64,29 +76,18 @@ class MachineCmdline(unittest.TestCase):
         # The guest's skip, as stress.sh words it, judged with the
         # repository's expected-skips.txt: expected on ppc64le, a failure
         # on an arch whose machine does not ask for it.
-        with open(os.path.join(TOP, 'scripts', 'guest', 'stress.sh')) as f:
-            why = re.search(r'ktap_skip stress_offline_race "(movops\.skip=offline_race[^"]*)"', f.read()).group(1)
-        rep = ktap.parse(['KTAP version 1', '1..1', f'ok 1 stress_offline_race # SKIP {why}'])
-        case = [ex.Case(n, t.status, t.directive, t.log) for n, t in rep.flat()]
-        skips = ex.load(ex.SKIPS)
         for arch, reasons in (('ppc64le', 0), ('x86_64', 1), ('arm64', 1)):
-            j = ex.judge(case, ex.facts(None, '7.3.4', arch=arch), [], skips)
-            self.assertEqual(len(j.reasons), reasons, (arch, j.reasons))
+            got = judge_race_skip(r'movops\.skip=offline_race', ex.facts(None, '7.3.4', arch=arch))
+            self.assertEqual(len(got), reasons, (arch, got))
 
     def test_offline_race_off_is_expected_only_when_recorded_off(self):
         # make check runs without the offline race (OFFLINE_RACE=0): the
         # guest records the setting and skips; the skip is expected only
         # where the run recorded 0.
-        with open(os.path.join(TOP, 'scripts', 'guest', 'stress.sh')) as f:
-            why = re.search(r'ktap_skip stress_offline_race "(MOVOPS_STRESS_OFFLINE_RACE=\$secs[^"]*)"',
-                            f.read()).group(1).replace('$secs', '0')
-        rep = ktap.parse(['KTAP version 1', '1..1', f'ok 1 stress_offline_race # SKIP {why}'])
-        case = [ex.Case(n, t.status, t.directive, t.log) for n, t in rep.flat()]
-        skips = ex.load(ex.SKIPS)
         for secs, reasons in (('0', 0), ('10', 1)):
             f = ex.facts(None, '7.3.4', arch='x86_64', recorded={'stress_offline_race_seconds': secs})
-            j = ex.judge(case, f, [], skips)
-            self.assertEqual(len(j.reasons), reasons, (secs, j.reasons))
+            got = judge_race_skip(r'MOVOPS_STRESS_OFFLINE_RACE=\$secs', f)
+            self.assertEqual(len(got), reasons, (secs, got))
 
     def test_kunit_boot_keeps_movablecore(self):
         # kunit.py runs the suite built in, before init could hot-add.
