@@ -1,7 +1,8 @@
 """The guest's memory diagnostics (scripts/guest/movops-run.sh): what
 movops_memfree_restored prints when it fails (meminfo_moved: the
 /proc/meminfo lines, the stack depot and the slab caches that moved by
-1 MiB or more), on made-up files."""
+1 MiB or more), on made-up files; and how long it lets free memory
+settle before judging (free_kb_settled), on made-up readings."""
 import os
 import tempfile
 import unittest
@@ -54,6 +55,43 @@ class MeminfoMoved(unittest.TestCase):
         self.assertEqual(out, ['# meminfo MemFree: 1000000 kB -> 980000 kB (-20000)',
                                '# meminfo SUnreclaim: 50000 kB -> 72000 kB (+22000)',
                                '# meminfo slab:kmemleak_object: 72 kB -> 22600 kB (+22528)'])
+
+
+class FreeSettled(unittest.TestCase):
+    """free_kb_settled TARGET on a free_kb that returns the next of a list
+    of readings, one per call; sleep does nothing and is counted."""
+
+    def settle(self, target, readings, scale=1):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, 'r'), 'w') as f:
+                f.write(''.join(f'{x}\n' for x in readings))
+            prelude = ('free_kb() { n=$(($(cat "$D/n" 2>/dev/null || echo 0) + 1)); echo $n > "$D/n"; '
+                       'sed -n "${n}p" "$D/r"; }\n'
+                       'sleep() { echo >> "$D/slept"; }\n')
+            r = guest_sh('movops-run.sh', ['free_kb_settled'], f'free_kb_settled {target}',
+                         {'D': d, 'MOVOPS_WAIT_SCALE': str(scale)}, prelude=prelude)
+            self.assertEqual(r.stderr, '')
+            slept = os.path.getsize(os.path.join(d, 'slept')) if os.path.exists(os.path.join(d, 'slept')) else 0
+            kb, s = r.stdout.split()
+            self.assertEqual(int(s), slept)
+            return int(kb), int(s)
+
+    def test_at_target_at_once(self):
+        self.assertEqual(self.settle(1000, [1000, 2000]), (1000, 0))
+
+    def test_waits_while_rising_until_target(self):
+        # One read that rose by less than 512 kB does not end the wait.
+        self.assertEqual(self.settle(1000, [100, 700, 720, 1300, 1400, 5000]), (1300, 3))
+
+    def test_stops_after_two_flat_reads(self):
+        # A real leak: nothing comes back; two reads that rose by less than
+        # 512 kB end the wait.
+        self.assertEqual(self.settle(10000, [100, 200, 300, 9000, 9000]), (300, 2))
+
+    def test_bounded_by_scale(self):
+        rising = [i * 1000 for i in range(100)]
+        self.assertEqual(self.settle(10 ** 9, rising), (5000, 5))
+        self.assertEqual(self.settle(10 ** 9, rising, scale=3), (15000, 15))
 
 
 if __name__ == '__main__':

@@ -110,6 +110,27 @@ free_kb() {
 	echo $(($(meminfo MemFree) + pcp + ${sdk:-0}))
 }
 
+# free_kb_settled TARGET: free_kb, read again a second apart while below
+# TARGET and still rising (by 512 kB or more in one of the last two
+# reads), at most 5 x MOVOPS_WAIT_SCALE times; prints "KB SECONDS". Freed
+# memory comes back late on the debug flavour: each read empties KASAN's
+# quarantine, and what that frees (kmemleak's record of every object
+# among it, a task_struct) is released after an RCU grace period, into
+# the quarantine again.
+free_kb_settled() {
+	fk=$(free_kb)
+	fs=0
+	flat=0
+	while [ "$fk" -lt "$1" ] && [ "$flat" -lt 2 ] && [ "$fs" -lt $((5 * ${MOVOPS_WAIT_SCALE:-1})) ]; do
+		sleep 1
+		fs=$((fs + 1))
+		fn=$(free_kb)
+		if [ $((fn - fk)) -ge 512 ]; then flat=0; else flat=$((flat + 1)); fi
+		fk=$fn
+	done
+	echo "$fk $fs"
+}
+
 # stackdepot_kb: the stack depot's size in kB, from its debugfs stats
 # (lib/stackdepot.c: pools of 4 pages, never freed; page_owner and KASAN
 # keep every allocation's stack there); nothing where the kernel has none.
@@ -284,17 +305,20 @@ if [ -z "$MOVOPS_ONLY" ] || [ "$MOVOPS_ONLY" = movops ]; then
 		# Unloading must return every page: free memory (MemFree plus the
 		# per-CPU lists) comes back to within MOVOPS_MEMFREE_SLACK_KB (4 MiB:
 		# slab and page cache still move by a MiB or two on their own).
-		memfree_after=$(free_kb)
+		slack=${MOVOPS_MEMFREE_SLACK_KB:-4096}
+		settled=$(free_kb_settled $((memfree_before - slack)))
+		memfree_after=${settled% *}
+		settle_s=${settled#* }
 		record memfree_before_kb "$memfree_before"
 		record memfree_after_kb "$memfree_after"
-		slack=${MOVOPS_MEMFREE_SLACK_KB:-4096}
+		record memfree_settle_s "$settle_s"
 		if [ "$memfree_after" -ge $((memfree_before - slack)) ]; then
 			sdb=$(echo "$meminfo_before" | awk '$1 == "StackDepot:" { print $2 }')
 			sda=$(stackdepot_kb)
-			ktap_ok movops_memfree_restored "before $memfree_before kB, after $memfree_after kB${sdb:+ (stack depot ${sdb} -> ${sda} kB, counted as free)}"
+			ktap_ok movops_memfree_restored "before $memfree_before kB, after $memfree_after kB${sdb:+ (stack depot ${sdb} -> ${sda} kB, counted as free)}, $settle_s s settling"
 		else
 			meminfo_moved "$meminfo_before"
-			ktap_fail movops_memfree_restored "free $memfree_before kB before load, $memfree_after kB after unload (slack $slack kB)"
+			ktap_fail movops_memfree_restored "free $memfree_before kB before load, $memfree_after kB after unload and $settle_s s settling (slack $slack kB)"
 		fi
 		# zsmalloc a module (FLAVOR=zsmalloc-m): unload it, load it
 		# again, migrate its pages (scenario-zsmod.sh); not in a failure
