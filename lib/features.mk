@@ -14,6 +14,10 @@ ccflags-y += -DMV_HAVE_ZS_MALLOC_NID=$(call mv_probe,const int nid,zsmalloc.h)
 # came, page_movable_ops() went private, balloon_mops stopped being exported.
 ccflags-y += -DMV_HAVE_PAGE_HAS_MOVABLE_OPS=$(call mv_probe,bool page_has_movable_ops,page-flags.h)
 ccflags-y += -DMV_HAVE_PUBLIC_PAGE_MOVABLE_OPS=$(call mv_probe,\*page_movable_ops.struct page,migrate.h)
+# The isolate function (for kprobes): isolate_movable_ops_page() since 6.17,
+# isolate_movable_page() before; a bool, once an int that was 0 on success.
+ccflags-y += -DMV_HAVE_ISOLATE_MOVABLE_OPS_PAGE=$(call mv_probe,isolate_movable_ops_page,migrate.h)
+ccflags-y += -DMV_HAVE_ISOLATE_BOOL=$(call mv_probe,bool isolate_movable(_ops)?_page,migrate.h)
 ccflags-y += -DMV_HAVE_BALLOON_MOPS=$(call mv_probe,extern const struct movable_operations balloon_mops,balloon_compaction.h)
 ccflags-y += -DMV_HAVE_NR_BALLOON_PAGES=$(call mv_probe,NR_BALLOON_PAGES,mmzone.h)
 # Drivers did the balloon list work in migratepage while the header

@@ -152,6 +152,27 @@ static inline bool mv_page_has_movable_ops(struct page *page)
 #endif
 }
 
+/*
+ * The function that isolates a page through its movable ops, by name for
+ * kprobes, and what its return value says: a bool (true: isolated), or
+ * an int that was 0 on success in older trees.
+ */
+#if MV_HAVE_ISOLATE_MOVABLE_OPS_PAGE
+#define MV_ISOLATE_MOVABLE_SYM	"isolate_movable_ops_page"
+#else
+#define MV_ISOLATE_MOVABLE_SYM	"isolate_movable_page"
+#endif
+
+static inline bool mv_isolate_ret_isolated(unsigned long ret)
+{
+#if MV_HAVE_ISOLATE_BOOL
+	/* Only the low byte of the return register is defined for a bool. */
+	return (u8)ret;
+#else
+	return !(int)ret;
+#endif
+}
+
 /* Isolated for migration through its movable ops. */
 static inline bool mv_page_ops_isolated(struct page *page)
 {

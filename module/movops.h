@@ -215,6 +215,9 @@ int mv_migrate_zs(void);
 /* nonmovable.c */
 int mv_migrate_nonmovable(void);
 
+/* isolate_twice.c */
+int mv_migrate_isolate_twice(void);
+
 /* snapshot.c */
 void mv_snapshot(void);
 unsigned long mv_moved_since_snapshot_balloon(void);

@@ -43,13 +43,16 @@ static ssize_t mv_zs_alloc_write(struct file *f, const char __user *ubuf,
 	return ret ? ret : len;
 }
 
-enum mv_migrate_what { MV_MIG_BALLOON, MV_MIG_ZS, MV_MIG_ALL, MV_MIG_NONMOVABLE };
+enum mv_migrate_what {
+	MV_MIG_BALLOON, MV_MIG_ZS, MV_MIG_ALL, MV_MIG_NONMOVABLE, MV_MIG_ISOLATE_TWICE
+};
 
 static const char * const mv_migrate_names[] = {
 	[MV_MIG_BALLOON] = "balloon",
 	[MV_MIG_ZS] = "zsmalloc",
 	[MV_MIG_ALL] = "all",
 	[MV_MIG_NONMOVABLE] = "nonmovable",
+	[MV_MIG_ISOLATE_TWICE] = "isolate_twice",
 };
 
 static ssize_t mv_migrate_write(struct file *f, const char __user *ubuf,
@@ -72,6 +75,8 @@ static ssize_t mv_migrate_write(struct file *f, const char __user *ubuf,
 		ret = mv_migrate_zs();
 	if (!ret && what == MV_MIG_NONMOVABLE)
 		ret = mv_migrate_nonmovable();
+	if (!ret && what == MV_MIG_ISOLATE_TWICE)
+		ret = mv_migrate_isolate_twice();
 	mutex_unlock(&mv.lock);
 	return ret ? ret : len;
 }

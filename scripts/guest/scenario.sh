@@ -144,6 +144,47 @@ mv_nonmovable_checks() {
 	check_eq_probed nonmovable_no_ops_called "$(mv_counter nonmovable_ops_calls)" 0
 }
 
+# A page isolated for migration must not be isolated again
+# (module/isolate_twice.c): the module holds its own alloc_contig_range()
+# of one of our balloon pages in migrate_pages(), the page isolated, while
+# a kthread on the other CPU soft-offlines it (SO below), the one isolator
+# that does not skip an isolated page by a lockless look first.
+mv_isolate_twice_checks() {
+	SO=/sys/devices/system/memory/soft_offline_page
+	r=
+	if ! mv_bmig; then
+		r="$MV_NOBMIG: no balloon page can be isolated"
+	elif [ ! -e "$SO" ]; then
+		r="no $SO (CONFIG_MEMORY_FAILURE): no second isolator"
+	elif [ "$(mv_counter probes)" != 1 ]; then
+		r="no kprobes (CONFIG_KPROBES off or registration failed): the first isolator cannot be held"
+	elif [ "$(grep -c '^processor' /proc/cpuinfo)" -lt 2 ]; then
+		r="needs two online CPUs: the first isolator is held on one while the second runs"
+	fi
+	if [ -n "$r" ]; then
+		for c in held refused soft_offline_busy first_moved; do ktap_skip "isolate_twice_$c" "$r"; done
+		return
+	fi
+	h0=$(mv_counter isolate_twice_held)
+	c0=$(mv_counter isolate_twice_b_calls)
+	i0=$(mv_counter isolate_twice_b_isolated)
+	e0=$(mv_counter isolate_twice_b_ebusy)
+	p0=$(mv_counter isolate_twice_poisoned)
+	m0=$(mv_counter isolate_twice_moved)
+	if ! mv_write migrate isolate_twice; then
+		ktap_fail isolate_twice_held "migrate isolate_twice failed (no balloon page in a clean pageblock, or a probe refused: see dmesg)"
+		return
+	fi
+	# A was held in migrate_pages() with the page isolated: the window.
+	check_eq isolate_twice_held "$(mv_delta isolate_twice_held "$h0")" 1
+	# SO's isolate call for the page, while A held it, was refused.
+	check_eq isolate_twice_refused "$(mv_delta isolate_twice_b_calls "$c0") $(mv_delta isolate_twice_b_isolated "$i0")" "1 0"
+	# So SO failed with -EBUSY and poisoned nothing.
+	check_eq isolate_twice_soft_offline_busy "$(mv_delta isolate_twice_b_ebusy "$e0") $(mv_delta isolate_twice_poisoned "$p0")" "1 0"
+	# And A, let go, moved the page.
+	check_eq isolate_twice_first_moved "$(mv_delta isolate_twice_moved "$m0")" 1
+}
+
 mv_targeted_round() {
 	cb0=$(mv_counter balloon_callback_calls)
 	rf0=$(mv_counter balloon_callback_refused)
@@ -400,6 +441,7 @@ scenario_movops() {
 	mv_set_movable_ops_checks
 	mv_setup
 	mv_nonmovable_checks
+	mv_isolate_twice_checks
 	mv_targeted_round
 	mv_offline_round
 	mv_compaction_round
