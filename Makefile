@@ -174,8 +174,8 @@ ifeq ($(STRESS),0)
 export MOVOPS_STRESS_CHECK_SECONDS ?= 0
 endif
 # OFFLINE_RACE=SECONDS: the stress phase's offline race (memory offlining
-# racing user-space compaction, docs/checks.md). Off (0, an expected skip)
-# but in make mutants: it meets a kernel bug that oopses the guest now and
+# racing user-space compaction, docs/checks.md). Off (0, an expected skip),
+# make mutants included: it meets a kernel bug that oopses the guest now and
 # then (docs/kernel-bugs.md), which would fail make check at random.
 OFFLINE_RACE ?= 0
 export MOVOPS_STRESS_OFFLINE_RACE ?= $(OFFLINE_RACE)
