@@ -150,7 +150,7 @@ mv_nonmovable_checks() {
 # a kthread on the other CPU soft-offlines it (SO below), the one isolator
 # that does not skip an isolated page by a lockless look first.
 mv_isolate_twice_checks() {
-	SO=/sys/devices/system/memory/soft_offline_page
+	SO=${MV_SYS:-/sys}/devices/system/memory/soft_offline_page
 	r=
 	if ! mv_bmig; then
 		r="$MV_NOBMIG: no balloon page can be isolated"
@@ -158,7 +158,7 @@ mv_isolate_twice_checks() {
 		r="no $SO (CONFIG_MEMORY_FAILURE): no second isolator"
 	elif [ "$(mv_counter probes)" != 1 ]; then
 		r="no kprobes (CONFIG_KPROBES off or registration failed): the first isolator cannot be held"
-	elif [ "$(grep -c '^processor' /proc/cpuinfo)" -lt 2 ]; then
+	elif [ "$(grep -c '^processor' "${MV_PROC:-/proc}/cpuinfo")" -lt 2 ]; then
 		r="needs two online CPUs: the first isolator is held on one while the second runs"
 	fi
 	if [ -n "$r" ]; then
