@@ -27,8 +27,16 @@ class MeminfoMoved(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def state(self, free, sunreclaim, pools, kmalloc, leak):
+    def state(self, free, sunreclaim, pools, kmalloc, leak, tasks=('init', 'kworker/0:1', 'kworker/u4:0')):
         d = self.tmp.name
+        for e in os.listdir(os.path.join(d, 'proc')):
+            if e.isdigit():
+                os.remove(os.path.join(d, 'proc', e, 'comm'))
+                os.rmdir(os.path.join(d, 'proc', e))
+        for pid, comm in enumerate(tasks, 1):
+            os.makedirs(os.path.join(d, 'proc', str(pid)))
+            with open(os.path.join(d, 'proc', str(pid), 'comm'), 'w') as f:
+                f.write(comm + '\n')
         with open(os.path.join(d, 'proc', 'meminfo'), 'w') as f:
             f.write(f'MemTotal: 1500000 kB\nMemFree: {free} kB\nSUnreclaim: {sunreclaim} kB\n')
         with open(os.path.join(d, 'proc', 'slabinfo'), 'w') as f:
@@ -46,6 +54,7 @@ class MeminfoMoved(unittest.TestCase):
         before = self.run_sh('mv_meminfo')
         self.assertIn('StackDepot: 160 kB', before)
         self.assertIn('slab:kmemleak_object: 72 kB', before)
+        self.assertIn('tasks:kworker: 2', before.splitlines())
         # 20 MB less free, 22 MB more unreclaimable slab, all of it in one
         # cache; the depot and kmalloc-64 moved by less than a MiB.
         self.state(980000, 72000, pools=20, kmalloc=200, leak=2825)
@@ -55,6 +64,19 @@ class MeminfoMoved(unittest.TestCase):
         self.assertEqual(out, ['# meminfo MemFree: 1000000 kB -> 980000 kB (-20000)',
                                '# meminfo SUnreclaim: 50000 kB -> 72000 kB (+22000)',
                                '# meminfo slab:kmemleak_object: 72 kB -> 22600 kB (+22528)'])
+
+    def test_tasks_that_stayed(self):
+        # Five more kworkers and six of a task that was not there before
+        # are named; three more of another (under 5) and the cache that
+        # moved by less than a MiB are not.
+        before = self.run_sh('mv_meminfo')
+        with open(os.path.join(self.tmp.name, 'before'), 'w') as f:
+            f.write(before)
+        self.state(1000000, 50000, pools=10, kmalloc=2, leak=9,
+                   tasks=('init',) * 4 + ('kworker/1:2',) * 7 + ('my task',) * 6)
+        out = self.run_sh('meminfo_moved "$(cat "$TMPDIR/../before")"').splitlines()
+        self.assertEqual(sorted(out), ['# meminfo tasks:kworker: 2 -> 7 (+5)',
+                                       '# meminfo tasks:my_task: 0 -> 6 (+6)'])
 
 
 class FreeSettled(unittest.TestCase):

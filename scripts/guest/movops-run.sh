@@ -139,25 +139,33 @@ stackdepot_kb() {
 	[ ! -r "$sd" ] || awk -v kb="$PAGE_KB" '$1 == "pools:" { print $2 * 4 * kb }' "$sd"
 }
 
-# mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" (stackdepot_kb) and
+# mv_meminfo: /proc/meminfo, plus "StackDepot: N kB" (stackdepot_kb),
 # a "slab:NAME: N kB" line a slab cache (/proc/slabinfo: num_slabs x
-# pagesperslab), to say which cache grew.
+# pagesperslab), to say which cache grew, and a "tasks:NAME: N" line a
+# task name (/proc/PID/comm, up to its first '/': kworker/0:1 counts as
+# kworker; spaces as '_'), to say whose tasks stayed.
 mv_meminfo() {
 	cat "${MV_PROC:-/proc}/meminfo"
 	sdk=$(stackdepot_kb)
 	[ -z "$sdk" ] || echo "StackDepot: $sdk kB"
 	si=${MV_PROC:-/proc}/slabinfo
 	[ ! -r "$si" ] || awk -v kb="$PAGE_KB" 'NR > 2 { print "slab:" $1 ":", $15 * $6 * kb, "kB" }' "$si"
+	cat "${MV_PROC:-/proc}"/[0-9]*/comm 2>/dev/null |
+		awk '{ sub(/\/.*/, ""); gsub(/ /, "_"); n[$0]++ } END { for (c in n) print "tasks:" c ":", n[c] }'
 }
 # meminfo_moved BEFORE: the mv_meminfo lines (as BEFORE, its output taken
-# earlier, has them) that moved by 1 MiB or more since, as diagnostics:
-# where the memory went when movops_memfree_restored fails.
+# earlier, has them) that moved by 1 MiB or more since (kB lines), or by
+# 5 tasks or more (tasks: lines), as diagnostics: where the memory went
+# when movops_memfree_restored fails.
 meminfo_moved() {
 	now=${TMPDIR:-/tmp}/movops-meminfo
 	mv_meminfo > "$now"
 	echo "$1" | awk 'NR == FNR { b[$1] = $2; next }
-		($1 in b) && ($2 - b[$1] >= 1024 || b[$1] - $2 >= 1024) {
-			printf "# meminfo %s %d kB -> %d kB (%+d)\n", $1, b[$1], $2, $2 - b[$1]
+		# A task name that is new counts from 0.
+		!($1 in b) { if ($1 !~ /^tasks:/) next; b[$1] = 0 }
+		{ d = $2 - b[$1]; u = $3 == "kB" ? " kB" : ""; min = u ? 1024 : 5 }
+		d >= min || -d >= min {
+			printf "# meminfo %s %d%s -> %d%s (%+d)\n", $1, b[$1], u, $2, u, d
 		}' - "$now"
 }
 # mod_range NAME...: "base size" of each loaded module NAME, for kmemleak_check
