@@ -61,8 +61,10 @@ override GUEST_CMD := $(value GUEST_CMD)
 MOVOPS_INJECT ?=
 MOVOPS_ONLY ?=
 # MOVOPS_LEAK=N: movops.ko leaks N objects at unload (a test of the test:
-# on the debug flavour kmemleak_clean must fail).
+# on the debug flavour kmemleak_clean must fail). MOVOPS_LEAK_PAGES=N: N
+# pages (movops_memfree_restored must fail, on every flavour).
 MOVOPS_LEAK ?=
+MOVOPS_LEAK_PAGES ?=
 # PATCHES: the kernel patches the run's kernel carries (files or
 # directories, docs/variants.md); a known failure fixed by one of them
 # (fixed-by= in scripts/report/known-failures.txt, a patch file name) must pass.
@@ -71,7 +73,7 @@ MOVOPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/movops
 # Long steps print a progress line every PROGRESS_S seconds (10); V=1 shows
 # the raw output of the kernel and module builds instead (kbuild's V=1).
 V ?= 0
-export V KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_PASSES MOVOPS_CACHE PATCHES
+export V KVER FLAVOR KSRC ACCEL QEMU_MEM TIMEOUT GUEST_CMD MOVOPS_INJECT MOVOPS_ONLY MOVOPS_LEAK MOVOPS_LEAK_PAGES MOVOPS_PASSES MOVOPS_CACHE PATCHES
 
 # make stress / make fuzz (docs/reliability.md): the main stress run's length
 # and intensity; the guest TIMEOUT grows with it. KERNEL_ARGS: extra guest

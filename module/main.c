@@ -43,6 +43,12 @@ static unsigned int hotadd_mib;
 module_param(hotadd_mib, uint, 0400);
 MODULE_PARM_DESC(hotadd_mib, "MiB of RAM at hotadd_start to hot-add at load (0: none)");
 
+/* A test of the test: the runner's movops_memfree_restored must catch this. */
+static unsigned int leak_pages_on_unload;
+module_param(leak_pages_on_unload, uint, 0644);
+MODULE_PARM_DESC(leak_pages_on_unload,
+		 "Test of the test: pages allocated and never freed at unload, at most 1/8 of RAM (movops_memfree_restored must fail)");
+
 static struct dentry *mv_dir;
 
 static int __init movops_init(void)
@@ -109,6 +115,20 @@ static noinline void mv_leak(unsigned int n)
 		pr_info("leaked %u objects of 64 bytes on purpose (leak_on_unload)\n", n);
 }
 
+/* Pages, not slab objects: kmemleak does not track them, free memory does. */
+static noinline void mv_leak_pages(unsigned int n)
+{
+	unsigned int i;
+
+	n = min_t(unsigned long, n, totalram_pages() / 8);
+	for (i = 0; i < n; i++)
+		if (!alloc_page(GFP_KERNEL | __GFP_NOWARN))
+			break;
+	if (n)
+		pr_info("leaked %u of %u pages on purpose (leak_pages_on_unload)\n",
+			i, n);
+}
+
 /*
  * The unload line says how many of our balloon pages were left after the
  * drains: each would still point at a device about to be freed.  The
@@ -132,6 +152,7 @@ static void __exit movops_exit(void)
 	mutex_unlock(&mv.lock);
 	mv_probes_exit();
 	mv_leak(READ_ONCE(leak_on_unload));
+	mv_leak_pages(READ_ONCE(leak_pages_on_unload));
 	pr_info("unloaded, pages left %u (balloon %u, control balloon %u, stress balloon %u; isolated %lu)\n",
 		left.balloon + left.control + left.stress, left.balloon,
 		left.control, left.stress, left.isolated);

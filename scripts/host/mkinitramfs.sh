@@ -56,7 +56,7 @@ fi
 	printf "export MOVOPS_PASSES='%s'\n" "${MOVOPS_PASSES:-}"
 	# make stress / make fuzz / make repro settings, the flavour's slack and
 	# wait scale (numbers, words and dashes only).
-	env | grep -E '^MOVOPS_(STRESS_[A-Z_]+|FUZZ_[A-Z_]+|MEMFREE_SLACK_KB|WAIT_SCALE|LEAK|REPRO)=[a-z0-9 -]*$' | sed "s/=\(.*\)/='\1'/; s/^/export /" || true
+	env | grep -E '^MOVOPS_(STRESS_[A-Z_]+|FUZZ_[A-Z_]+|MEMFREE_SLACK_KB|WAIT_SCALE|LEAK|LEAK_PAGES|REPRO)=[a-z0-9 -]*$' | sed "s/=\(.*\)/='\1'/; s/^/export /" || true
 } > "$stage/movops/env"
 chmod 0755 "$stage/init" "$stage/bin/busybox"
 mkdir -p "$(dirname "$out")"
