@@ -17,10 +17,14 @@
  *
  * A kretprobe on the isolate function records what B's call for the page
  * returned while A held it: the kernel must refuse, B's write must fail
- * with -EBUSY and leave the page unpoisoned, and A, let go, must move the
- * page.  Without the refusal (the isolate-twice mutant) the balloon core
- * takes the page off A's list and counts it isolated twice: a WARNING
- * under CONFIG_DEBUG_VM, and isolate_twice_b_isolated above 0.
+ * with -EBUSY and leave the page unpoisoned, and A, let go once B's write
+ * returned, must move the page.  Not sooner: soft offlining holds a
+ * reference to the page until it returns, and A's alloc_contig_range()
+ * needs the old page free (-EBUSY seen on the debug kernel when A was let
+ * go as B's isolate call returned).  Without the refusal (the
+ * isolate-twice mutant) the balloon core takes the page off A's list and
+ * counts it isolated twice: a WARNING under CONFIG_DEBUG_VM, and
+ * isolate_twice_b_isolated above 0.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,7 +57,7 @@ static struct {
 	struct task_struct *a;
 	struct file *file;	/* B's soft_offline_page, opened for it */
 	atomic_t held;		/* enum mv_it_held */
-	atomic_t b_done;	/* B's isolate call returned, or B gave up */
+	atomic_t b_done;	/* B's write returned, or B gave up */
 	atomic_t b_calls;	/* B's isolate calls for the page, A held */
 	atomic_t b_isolated;	/* ... that isolated it a second time */
 	int a_ret;
@@ -104,7 +108,6 @@ static int mv_it_isolate_ret(struct kretprobe_instance *ri,
 {
 	if (mv_isolate_ret_isolated(regs_return_value(regs)))
 		atomic_inc(&mv_it.b_isolated);
-	atomic_set(&mv_it.b_done, 1);
 	return 0;
 }
 
