@@ -100,22 +100,14 @@ mv_machine_skips() {
 # free too, and their number drifts by megabytes on its own. Also counted:
 # the stack depot (mv_meminfo's StackDepot), which page_owner and KASAN
 # (the debug flavour) fill with every new allocation stack and never
-# empty: the kernel's own records, not memory a module kept. On a KASAN
-# kernel unreclaimable slab counts too: there it stays tens of MB high for
-# a minute and more after the tasks that used it are gone (the
-# balloon_fail pass: 48 tasks left, 450 task_structs and 470 mm_structs
-# still allocated, falling by about one a second; docs/reliability.md),
-# and kmemleak_clean judges every slab object of ours. A page kept is
-# neither free nor slab (MOVOPS_LEAK_PAGES).
+# empty: the kernel's own records, not memory a module kept.
 free_kb() {
 	# KASAN (the debug flavour) keeps freed slab objects in a quarantine
 	# of up to 1/32 of RAM; shrinking every cache empties it.
 	[ "$KASAN" = 0 ] || for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
 	pcp=$(awk -v kb="$PAGE_KB" '$1 == "count:" { n += $2 } END { print n * kb }' /proc/zoneinfo)
 	sdk=$(stackdepot_kb)
-	sunr=0
-	[ "$KASAN" = 0 ] || sunr=$(meminfo SUnreclaim)
-	echo $(($(meminfo MemFree) + pcp + ${sdk:-0} + sunr))
+	echo $(($(meminfo MemFree) + pcp + ${sdk:-0}))
 }
 
 # free_kb_settled TARGET: free_kb, read again a second apart while below
