@@ -7,6 +7,7 @@
 #ifndef _MOVOPS_FIXTURES_H
 #define _MOVOPS_FIXTURES_H
 
+#include <linux/completion.h>
 #include <linux/compiler.h>
 #include <linux/gfp_types.h>
 #include <linux/sched.h>
@@ -110,5 +111,20 @@ size_t mv_tballoon_dequeue(struct mv_tballoon *tb, struct list_head *out,
 			   size_t want, unsigned int waits,
 			   unsigned int (*held)(struct mv_tballoon *tb),
 			   unsigned int *waited);
+
+/*
+ * race.c: run one side on each of two CPUs, a kthread each, and wait for
+ * both.  *@a_task is A's task from before either side runs until both
+ * ended (for probes that must know A), NULL after.  The kthreads are
+ * named @name_a and @name_b.
+ */
+struct mv_race_side {
+	void (*fn)(void *data);
+	void *data;
+	struct completion fin;
+};
+
+int mv_race_run(struct mv_race_side *a, struct mv_race_side *b, int cpu_a,
+		int cpu_b, const char *name, struct task_struct **a_task);
 
 #endif /* _MOVOPS_FIXTURES_H */

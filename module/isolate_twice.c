@@ -31,7 +31,6 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kprobes.h>
-#include <linux/kthread.h>
 #include <linux/page-flags.h>
 #include <linux/sched.h>
 
@@ -62,7 +61,6 @@ static struct {
 	atomic_t b_isolated;	/* ... that isolated it a second time */
 	int a_ret;
 	ssize_t b_ret;
-	struct completion a_fin, b_fin;
 } mv_it;
 
 /* A's first migrate_pages(): its list holds our page, isolated. */
@@ -118,17 +116,15 @@ static struct kretprobe mv_it_isolate_krp = {
 	.maxactive = 16,
 };
 
-static int mv_it_a(void *unused)
+static void mv_it_a(void *unused)
 {
 	mv_it.a_ret = mv_force_pfn(mv_it.pfn);
-	complete(&mv_it.a_fin);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
 }
 
+static struct mv_race_side mv_it_a_side = { .fn = mv_it_a };
+
 /* B: soft-offline the page, only while A holds it isolated. */
-static int mv_it_b(void *unused)
+static void mv_it_b(void *unused)
 {
 	unsigned long deadline = jiffies + 10 * HZ;
 	char buf[32];
@@ -136,7 +132,8 @@ static int mv_it_b(void *unused)
 	int n;
 
 	while (atomic_read(&mv_it.held) == MV_IT_NOT_YET &&
-	       !completion_done(&mv_it.a_fin) && time_before(jiffies, deadline))
+	       !completion_done(&mv_it_a_side.fin) &&
+	       time_before(jiffies, deadline))
 		usleep_range(20, 50);
 	mv_it.b_ret = -EALREADY;
 	if (atomic_read(&mv_it.held) == MV_IT_HOLDING) {
@@ -145,54 +142,9 @@ static int mv_it_b(void *unused)
 		mv_it.b_ret = kernel_write(mv_it.file, buf, n, &pos);
 	}
 	atomic_set(&mv_it.b_done, 1);
-	complete(&mv_it.b_fin);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
 }
 
-static struct task_struct *mv_it_thread(int (*fn)(void *), int cpu,
-					const char *name)
-{
-	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
-
-	if (IS_ERR(t))
-		return t;
-	kthread_bind(t, cpu);
-	get_task_struct(t);
-	return t;
-}
-
-static void mv_it_thread_end(struct task_struct *t)
-{
-	kthread_stop(t);
-	put_task_struct(t);
-}
-
-/* Run A on @cpu_a and B on @cpu_b and wait for both to finish. */
-static int mv_it_race(int cpu_a, int cpu_b)
-{
-	struct task_struct *a, *b;
-
-	a = mv_it_thread(mv_it_a, cpu_a, "movops_it_a");
-	if (IS_ERR(a))
-		return PTR_ERR(a);
-	b = mv_it_thread(mv_it_b, cpu_b, "movops_it_b");
-	if (IS_ERR(b)) {
-		mv_it_thread_end(a);	/* never woken: its work never runs */
-		return PTR_ERR(b);
-	}
-	WRITE_ONCE(mv_it.a, a);
-	wake_up_process(b);
-	wake_up_process(a);
-	/* Stopping a kthread before it ran would skip its work: wait first. */
-	wait_for_completion(&mv_it.b_fin);
-	wait_for_completion(&mv_it.a_fin);
-	mv_it_thread_end(b);
-	mv_it_thread_end(a);
-	WRITE_ONCE(mv_it.a, NULL);
-	return 0;
-}
+static struct mv_race_side mv_it_b_side = { .fn = mv_it_b };
 
 /* A held balloon page of mv.bdev in a pageblock alloc_contig_range() can take. */
 static struct mv_bpage *mv_it_pick(void)
@@ -250,13 +202,12 @@ int mv_migrate_isolate_twice(void)
 		goto out_file;
 
 	memset(&mv_it, 0, sizeof(mv_it));
-	init_completion(&mv_it.a_fin);
-	init_completion(&mv_it.b_fin);
 	mv_it.file = f;
 	mv_it.pfn = mv_bpage_pfn(e, &moves0);
 	mv_it.page = pfn_to_page(mv_it.pfn);
 	mv_inc(MV_C_isolate_twice_runs);
-	ret = mv_it_race(cpu_a, cpu_b);
+	ret = mv_race_run(&mv_it_a_side, &mv_it_b_side, cpu_a, cpu_b,
+			  "movops_it", &mv_it.a);
 	unregister_kretprobe(&mv_it_isolate_krp);
 	unregister_kprobe(&mv_it_hold_kp);
 	if (ret)

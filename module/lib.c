@@ -7,3 +7,4 @@
 #include "../lib/compat.c"
 #include "../lib/pattern.c"
 #include "../lib/pfn.c"
+#include "../lib/race.c"

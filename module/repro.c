@@ -99,7 +99,6 @@ static struct {
 	atomic_t b_done;	/* B has run (or given up) */
 	bool b_ran;
 	int a_ret, b_ret;
-	struct completion a_fin, b_fin;
 } mvr_iso;
 
 /* Ten seconds of 1 us steps: B needs a few milliseconds under TCG. */
@@ -128,17 +127,13 @@ static struct kprobe mvr_hold_kp = {
 	.pre_handler = mvr_hold_pre,
 };
 
-static int mvr_iso_a(void *unused)
+static void mvr_iso_a(void *unused)
 {
 	mvr_iso.a_ret = mv_alloc_contig_range(mvr_iso.pfn, mvr_iso.pfn + 1,
 					      GFP_KERNEL | __GFP_NOWARN);
-	complete(&mvr_iso.a_fin);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
 }
 
-static int mvr_iso_b(void *unused)
+static void mvr_iso_b(void *unused)
 {
 	unsigned long deadline = jiffies + 10 * HZ;
 
@@ -150,29 +145,10 @@ static int mvr_iso_b(void *unused)
 		mvr_iso.b_ran = true;
 	}
 	atomic_set(&mvr_iso.b_done, 1);
-	complete(&mvr_iso.b_fin);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
 }
 
-static struct task_struct *mvr_thread(int (*fn)(void *), int cpu,
-				      const char *name)
-{
-	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
-
-	if (IS_ERR(t))
-		return t;
-	kthread_bind(t, cpu);
-	get_task_struct(t);
-	return t;
-}
-
-static void mvr_thread_end(struct task_struct *t)
-{
-	kthread_stop(t);
-	put_task_struct(t);
-}
+static struct mv_race_side mvr_iso_a_side = { .fn = mvr_iso_a };
+static struct mv_race_side mvr_iso_b_side = { .fn = mvr_iso_b };
 
 /* A free page in a pageblock that isolates: take one, give it back. */
 static int mvr_iso_setup(void)
@@ -186,8 +162,6 @@ static int mvr_iso_setup(void)
 		return -ENOMEM;
 	}
 	memset(&mvr_iso, 0, sizeof(mvr_iso));
-	init_completion(&mvr_iso.a_fin);
-	init_completion(&mvr_iso.b_fin);
 	mvr_iso.pfn = page_to_pfn(page);
 	__free_page(page);
 	return 0;
@@ -196,28 +170,10 @@ static int mvr_iso_setup(void)
 /* Run A on @cpu_a and B on @cpu_b and wait for both to finish. */
 static int mvr_iso_race(int cpu_a, int cpu_b)
 {
-	struct task_struct *a, *b;
-
-	a = mvr_thread(mvr_iso_a, cpu_a, "movops_repro_a");
-	if (IS_ERR(a))
-		return PTR_ERR(a);
-	b = mvr_thread(mvr_iso_b, cpu_b, "movops_repro_b");
-	if (IS_ERR(b)) {
-		mvr_thread_end(a);	/* never woken: its work never runs */
-		return PTR_ERR(b);
-	}
 	pr_info("isolate-undo: A (CPU %d) and B (CPU %d) run alloc_contig_range() over PFN %lu, pageblock %lu\n",
 		cpu_a, cpu_b, mvr_iso.pfn, pageblock_start_pfn(mvr_iso.pfn));
-	WRITE_ONCE(mvr_iso.a, a);
-	wake_up_process(b);
-	wake_up_process(a);
-	/* Stopping a kthread before it ran would skip its work: wait first. */
-	wait_for_completion(&mvr_iso.b_fin);
-	wait_for_completion(&mvr_iso.a_fin);
-	mvr_thread_end(b);
-	mvr_thread_end(a);
-	WRITE_ONCE(mvr_iso.a, NULL);
-	return 0;
+	return mv_race_run(&mvr_iso_a_side, &mvr_iso_b_side, cpu_a, cpu_b,
+			   "movops_repro", &mvr_iso.a);
 }
 
 static int mvr_isolate_undo(void)

@@ -2,3 +2,4 @@
 /* repro_lib.c - the version shims of lib/, compiled into movops_repro.ko. */
 #include "../lib/compat.c"
 #include "../lib/pfn.c"
+#include "../lib/race.c"
