@@ -112,11 +112,11 @@ free_kb() {
 
 # free_kb_settled TARGET: free_kb, read again a second apart while below
 # TARGET and still rising (by 512 kB or more in one of the last two
-# reads), at most 5 x MOVOPS_WAIT_SCALE times; prints "KB SECONDS". Freed
-# memory comes back late on the debug flavour: each read empties KASAN's
-# quarantine, and what that frees (kmemleak's record of every object
-# among it, a task_struct) is released after an RCU grace period, into
-# the quarantine again.
+# reads), at most 5 x MOVOPS_WAIT_SCALE times; prints "KB SECONDS". Memory
+# freed after an RCU grace period (a task_struct, kmemleak's records) can
+# come back a moment after the unload; two flat reads cost a failure 2 s.
+# (The debug flavour's 20-34 MB, which first suggested it, were KASAN's
+# quarantine, emptied by free_kb only where KASAN is known: docs/reliability.md.)
 free_kb_settled() {
 	fk=$(free_kb)
 	fs=0
