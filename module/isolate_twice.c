@@ -197,14 +197,15 @@ int mv_migrate_isolate_twice(void)
 	f = filp_open(MV_SOFT_OFFLINE, O_WRONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = mv_it_probes();
-	if (ret)
-		goto out_file;
-
+	/* This run's state before the probes can see it, not the last run's. */
 	memset(&mv_it, 0, sizeof(mv_it));
 	mv_it.file = f;
 	mv_it.pfn = mv_bpage_pfn(e, &moves0);
 	mv_it.page = pfn_to_page(mv_it.pfn);
+	ret = mv_it_probes();
+	if (ret)
+		goto out_file;
+
 	mv_inc(MV_C_isolate_twice_runs);
 	ret = mv_race_run(&mv_it_a_side, &mv_it_b_side, cpu_a, cpu_b,
 			  "movops_it", &mv_it.a);
