@@ -165,6 +165,7 @@ mv_isolate_twice_checks() {
 		for c in held refused soft_offline_busy first_moved; do ktap_skip "isolate_twice_$c" "$r"; done
 		return
 	fi
+	r0=$(mv_counter isolate_twice_runs)
 	h0=$(mv_counter isolate_twice_held)
 	c0=$(mv_counter isolate_twice_b_calls)
 	i0=$(mv_counter isolate_twice_b_isolated)
@@ -175,8 +176,9 @@ mv_isolate_twice_checks() {
 		ktap_fail isolate_twice_held "migrate isolate_twice failed (no balloon page in a clean pageblock, or a probe refused: see dmesg)"
 		return
 	fi
-	# A was held in migrate_pages() with the page isolated: the window.
-	check_eq isolate_twice_held "$(mv_delta isolate_twice_held "$h0")" 1
+	# One run, and A was held in migrate_pages() with the page isolated:
+	# the window.
+	check_eq isolate_twice_held "$(mv_delta isolate_twice_runs "$r0") $(mv_delta isolate_twice_held "$h0")" "1 1"
 	# SO's isolate call for the page, while A held it, was refused.
 	check_eq isolate_twice_refused "$(mv_delta isolate_twice_b_calls "$c0") $(mv_delta isolate_twice_b_isolated "$i0")" "1 0"
 	# So SO failed with -EBUSY and poisoned nothing.
