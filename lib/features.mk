@@ -25,5 +25,8 @@ ccflags-y += -DMV_HAVE_NR_BALLOON_PAGES=$(call mv_probe,NR_BALLOON_PAGES,mmzone.
 ccflags-y += -DMV_HAVE_BALLOON_PAGE_INSERT=$(call mv_probe,void balloon_page_insert,balloon_compaction.h)
 # The balloon core adjusts managed pages itself (7.x), not the driver.
 ccflags-y += -DMV_HAVE_BALLOON_ADJUST_MANAGED=$(call mv_probe,bool adjust_managed_page_count,balloon.h)
+# The standalone pageblock bits (set_pfnblock_bit(), PB_compact_skip) since
+# 6.16; 6.12 sets the skip bit through set_pfnblock_flags_mask().
+ccflags-y += -DMV_HAVE_SET_PFNBLOCK_BIT=$(call mv_probe,void set_pfnblock_bit,pageblock-flags.h)
 # alloc_contig_pages() is not exported in 6.12: ask the build's Module.symvers.
 ccflags-y += -DMV_HAVE_ALLOC_CONTIG_PAGES_EXPORT=$(if $(shell grep -qsE '\salloc_contig_pages(_noprof)?\s' $(objtree)/Module.symvers && echo y),1,0)

@@ -23,7 +23,8 @@ def clean_ktap(test, diag):
 class Judge(unittest.TestCase):
     def test_crash_without_patch_is_the_bug(self):
         for bug, line in (('isolate-undo', 'mm/page_isolation.c:349'),
-                          ('dma-pageblock', 'mm/page_alloc.c:373')):
+                          ('dma-pageblock', 'mm/page_alloc.c:373'),
+                          ('compact-offline', 'mm/page_alloc.c:373')):
             ok, word, msg = repro.judge(bug, read(f'repro-{bug}-console.log'),
                                         read(f'repro-{bug}-runner.ktap'), [])
             self.assertTrue(ok, msg)
@@ -48,6 +49,14 @@ class Judge(unittest.TestCase):
         ok, word, msg = repro.judge('isolate-undo', console, k, [P2])
         self.assertFalse(ok)
         self.assertEqual(word, 'NOT REPRODUCED')
+
+    def test_no_fix_yet(self):
+        # compact-offline has no patch: a clean run is never FIXED.
+        k = clean_ktap('repro_compact-offline', 'compact-offline: clean')
+        ok, word, msg = repro.judge('compact-offline', [], k, [P2, P3])
+        self.assertFalse(ok)
+        self.assertEqual(word, 'NOT REPRODUCED')
+        self.assertIn('no fix written yet', msg)
 
     def test_other_splat_with_patch_fails(self):
         k = clean_ktap('repro_dma-pageblock', 'dma-pageblock: clean')

@@ -2,10 +2,11 @@
 # Reproducers of the kernel bugs movops found (docs/kernel-bugs.md), sourced
 # by movops-run.sh when MOVOPS_ONLY=repro; MOVOPS_REPRO names the bug
 # ("make repro" lists them). Each prints one KTAP line, repro_NAME. On a
-# kernel without the fix, dma-pageblock and isolate-undo end in a VM_BUG_ON
-# (the host's scripts/report/repro.py reads that as the bug reproduced); the guest
-# boots with oops=panic so that the run ends there. optprobe-paca (ppc64le,
-# two CPUs) fails its KTAP line instead, without a splat.
+# kernel without the fix, dma-pageblock, isolate-undo and compact-offline
+# end in a kernel BUG (the host's scripts/report/repro.py reads that as the
+# bug reproduced); the guest boots with oops=panic so that the run ends
+# there. optprobe-paca (ppc64le, two CPUs) fails its KTAP line instead,
+# without a splat.
 
 # repro_trigger NAME: run movops_repro.ko's reproducer NAME.
 repro_trigger() {
@@ -30,7 +31,7 @@ scenario_repro() {
 		MOVOPS_KUNIT_GLOB=movops_balloon.balloon_enoent_balloon_pages_stat
 		scenario_kunit
 		;;
-	dma-pageblock|isolate-undo|optprobe-paca)
+	dma-pageblock|isolate-undo|compact-offline|optprobe-paca)
 		repro_trigger "$MOVOPS_REPRO"
 		;;
 	*)

@@ -6,7 +6,7 @@ Usage: repro.py --list
                 [--vm-record vm.json] [--patches "NAME..."] [--out repro.json]
 
 A kernel without the bug's patch must show the bug: the VM_BUG_ON on the
-console (dma-pageblock, isolate-undo), or the test failing with its message
+console (dma-pageblock, isolate-undo, compact-offline), or the test failing with its message
 (balloon-stat, a KUnit case; optprobe-paca). That is the expected result and exits 0, reported as
 "REPRODUCED". A kernel with the patch (its file name among --patches, the
 names of the run's PATCHES=) must run the reproducer clean: its KTAP line
@@ -23,8 +23,8 @@ import sys
 import ktap
 import splats
 
-# name: the patch that fixes it (patches/), the KTAP test that runs it, and
-# what shows the bug without the patch.
+# name: the patch that fixes it (patches/; None: none written yet), the
+# KTAP test that runs it, and what shows the bug without the patch.
 BUGS = {
     'balloon-stat': {
         'patch': '0001-mm-balloon-keep-NR_BALLOON_PAGES-right-when-a-balloo.patch',
@@ -47,6 +47,14 @@ BUGS = {
         'about': 'a failed alloc_contig_range() un-isolates a pageblock '
                  'another caller isolated (VM_BUG_ON)',
     },
+    'compact-offline': {
+        # No fix written yet: only REPRODUCED or not.
+        'patch': None,
+        'test': 'repro_compact-offline',
+        'splat': r'kernel BUG at mm/page_alloc\.c:\d+',
+        'about': 'compaction marks a pageblock skipped after memory offlining '
+                 'took its block away (VM_BUG_ON_PAGE on a poisoned page)',
+    },
     'optprobe-paca': {
         'patch': '0004-powerpc-kprobes-do-not-restore-r13-in-the-optprobe-t.patch',
         'test': 'repro_optprobe-paca',
@@ -60,13 +68,16 @@ BUGS = {
 def judge(bug, console, ktap_lines, patches, vm=None):
     """(ok, verdict word, message) for one run of BUG."""
     b = BUGS[bug]
-    fixed = b['patch'] in patches
+    fixed = b['patch'] is not None and b['patch'] in patches
     found = splats.scan(console)
     rep = ktap.parse(ktap_lines)
     results = dict(rep.flat())
     t = results.get(b['test'])
     timed_out = bool(vm and vm.get('ended') == 'timeout')
-    where = f"without {b['patch']}" if not fixed else f"with {b['patch']}"
+    if fixed:
+        where = f"with {b['patch']}"
+    else:
+        where = f"without {b['patch']}" if b['patch'] else 'with no fix written yet'
 
     if 'splat' in b:
         due = [s for s in found if re.search(b['splat'], s[2])]
@@ -121,7 +132,8 @@ def main(argv):
     if args.list or not args.bug:
         print('make repro BUG=NAME, one of:')
         for name, b in BUGS.items():
-            print(f'  {name:14s} {b["about"]}; fixed by patches/{b["patch"]}')
+            fix = f'fixed by patches/{b["patch"]}' if b['patch'] else 'no fix yet'
+            print(f'  {name:15s} {b["about"]}; {fix}')
         return 0 if args.list else 2
     if args.bug not in BUGS:
         print(f'movops repro: no bug named {args.bug!r} (make repro lists them)',
