@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * repro_co.c - movops_repro.ko's compact-offline reproducer (repro.c says
+ * what it shows).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/memory.h>
+#include <linux/mmzone.h>
+#include <linux/pageblock-flags.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "fixtures.h"
+#include "movops_compat.h"
+#include "repro.h"
+
+#if defined(CONFIG_KPROBES) && MV_HAVE_SET_PFNBLOCK_BIT
+/* How long the detour waits for B's offlining (s). */
+#define MVR_CO_WAIT_S	60
+/* Half-used pageblocks made at the top of ZONE_MOVABLE, and tries. */
+#define MVR_CO_TARGETS	4
+#define MVR_CO_TRIES	32
+
+typedef void (*mvr_set_bit_fn)(const struct page *page, unsigned long pfn,
+			       enum pageblock_bits pb_bit);
+
+enum { MVR_CO_WAITING, MVR_CO_HELD };
+
+/* The compact-offline run: its memory block, A and B. */
+static struct {
+	unsigned long block;		/* sysfs memory block number */
+	unsigned long start, end;	/* its PFNs */
+	unsigned long pfn;		/* where A was held */
+	mvr_set_bit_fn set_bit;		/* set_pfnblock_bit() itself */
+	struct task_struct *a;
+	struct file *compact, *state_file;	/* opened by the trigger's writer */
+	atomic_t state;
+	atomic_t a_marks;		/* A's skip marks seen by the probe */
+	unsigned long a_lo, a_hi;	/* ... their lowest and highest PFN */
+	unsigned long target[MVR_CO_TARGETS];
+	unsigned int ntargets;
+	struct completion held, offlined;
+	ssize_t a_ret, b_ret;
+	bool b_ran;
+} mvr_co;
+
+/*
+ * Where the kprobe sends A instead of set_pfnblock_bit(): here A may sleep
+ * (isolate_migratepages_block() holds no lock when it marks a pageblock
+ * skipped).  Once B has offlined the block, A goes on into the real call.
+ */
+static void mvr_co_detour(const struct page *page, unsigned long pfn,
+			  enum pageblock_bits pb_bit)
+{
+	complete(&mvr_co.held);
+	wait_for_completion_timeout(&mvr_co.offlined, MVR_CO_WAIT_S * HZ);
+	mvr_co.set_bit(page, pfn, pb_bit);
+}
+
+static int mvr_co_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long pfn = regs_get_kernel_argument(regs, 1);
+
+	if (current != READ_ONCE(mvr_co.a) ||
+	    regs_get_kernel_argument(regs, 2) != PB_compact_skip)
+		return 0;
+	if (atomic_inc_return(&mvr_co.a_marks) == 1 || pfn < mvr_co.a_lo)
+		mvr_co.a_lo = pfn;
+	mvr_co.a_hi = max(mvr_co.a_hi, pfn);
+	if (pfn < mvr_co.start || pfn >= mvr_co.end ||
+	    atomic_cmpxchg(&mvr_co.state, MVR_CO_WAITING, MVR_CO_HELD) !=
+	    MVR_CO_WAITING)
+		return 0;
+	mvr_co.pfn = pfn;
+	/* A non-zero return: resume at the new IP, the probed call undone. */
+	instruction_pointer_set(regs, (unsigned long)mvr_co_detour);
+	return 1;
+}
+
+/* A post-handler keeps the probe a trap: an optimized one ignores the IP. */
+static void mvr_co_post(struct kprobe *kp, struct pt_regs *regs,
+			unsigned long flags)
+{
+}
+
+static struct kprobe mvr_co_kp = {
+	.symbol_name = "set_pfnblock_bit",
+	.pre_handler = mvr_co_pre,
+	.post_handler = mvr_co_post,
+};
+
+static ssize_t mvr_write_str(struct file *f, const char *val)
+{
+	loff_t pos = 0;
+
+	return kernel_write(f, val, strlen(val), &pos);
+}
+
+/* A: compact every zone, as "echo 1 > /proc/sys/vm/compact_memory" does. */
+static void mvr_co_a(void *unused)
+{
+	mvr_co.a_ret = mvr_write_str(mvr_co.compact, "1");
+}
+
+static struct mv_race_side mvr_co_a_side = { .fn = mvr_co_a };
+
+/*
+ * Through sysfs, as user space would: the store only trylocks the device
+ * hotplug lock, and asks a caller who missed it to restart the syscall.
+ */
+static ssize_t mvr_co_block_state(const char *state)
+{
+	ssize_t ret;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		ret = mvr_write_str(mvr_co.state_file, state);
+		if (ret != -ERESTARTNOINTR)
+			break;
+		clear_thread_flag(TIF_SIGPENDING);
+		msleep(20);
+	}
+	return ret;
+}
+
+/* B: once A is held, offline A's memory block. */
+static void mvr_co_b(void *unused)
+{
+	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ;
+
+	while (!completion_done(&mvr_co.held) &&
+	       !completion_done(&mvr_co_a_side.fin) &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	if (completion_done(&mvr_co.held)) {
+		mvr_co.b_ret = mvr_co_block_state("offline");
+		mvr_co.b_ran = true;
+	}
+	complete(&mvr_co.offlined);
+}
+
+static struct mv_race_side mvr_co_b_side = { .fn = mvr_co_b };
+
+/* The memory block at the start of ZONE_MOVABLE: the migration scanner starts there. */
+static int mvr_co_setup(void)
+{
+	struct zone *zone = &NODE_DATA(first_online_node)->node_zones[ZONE_MOVABLE];
+	unsigned long block_pages = memory_block_size_bytes() >> PAGE_SHIFT;
+
+	if (!populated_zone(zone)) {
+		mvr_report("compact-offline", "skip: no ZONE_MOVABLE on node %d",
+			   first_online_node);
+		return -EOPNOTSUPP;
+	}
+	memset(&mvr_co, 0, sizeof(mvr_co));
+	init_completion(&mvr_co.held);
+	init_completion(&mvr_co.offlined);
+	mvr_co.start = ALIGN(zone->zone_start_pfn, block_pages);
+	mvr_co.end = mvr_co.start + block_pages;
+	mvr_co.block = mvr_co.start / block_pages;
+	if (mvr_co.end > zone_end_pfn(zone)) {
+		mvr_report("compact-offline",
+			   "skip: ZONE_MOVABLE holds no whole memory block");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * Compaction's free scanner takes no wholly free pageblock as a target
+ * (suitable_migration_target()): in a nearly empty ZONE_MOVABLE it walks
+ * down to the migration scanner at once, which then never gets past the
+ * zone's first pageblock.  Make targets at the top: take pageblocks and
+ * give every other page back.
+ */
+static void mvr_co_targets(struct zone *zone)
+{
+	unsigned long pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
+	unsigned int tries = 0;
+	unsigned long i;
+
+	while (mvr_co.ntargets < MVR_CO_TARGETS && tries++ < MVR_CO_TRIES &&
+	       pfn >= mvr_co.end + pageblock_nr_pages) {
+		pfn -= pageblock_nr_pages;
+		if (mv_alloc_contig_range(pfn, pfn + pageblock_nr_pages,
+					  GFP_KERNEL | __GFP_NOWARN))
+			continue;
+		for (i = 1; i < pageblock_nr_pages; i += 2)
+			free_contig_range(pfn + i, 1);
+		mvr_co.target[mvr_co.ntargets++] = pfn;
+	}
+}
+
+static void mvr_co_targets_release(void)
+{
+	unsigned long i;
+
+	while (mvr_co.ntargets) {
+		mvr_co.ntargets--;
+		for (i = 0; i < pageblock_nr_pages; i += 2)
+			free_contig_range(mvr_co.target[mvr_co.ntargets] + i, 1);
+	}
+}
+
+/*
+ * Opened here, by the trigger's writer: a kthread's paths resolve in a
+ * private, empty nullfs (7.3.4's fs/namespace.c: "all kthreads start
+ * isolated in nullfs"), where both lookups fail with -ENOENT.
+ */
+static int mvr_co_open(void)
+{
+	char path[64];
+
+	mvr_co.compact = filp_open("/proc/sys/vm/compact_memory", O_WRONLY, 0);
+	if (IS_ERR(mvr_co.compact)) {
+		mvr_report("compact-offline", "skip: /proc/sys/vm/compact_memory: %ld",
+			   PTR_ERR(mvr_co.compact));
+		return PTR_ERR(mvr_co.compact);
+	}
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%lu/state",
+		 mvr_co.block);
+	mvr_co.state_file = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(mvr_co.state_file)) {
+		mvr_report("compact-offline", "skip: %s: %ld", path,
+			   PTR_ERR(mvr_co.state_file));
+		filp_close(mvr_co.compact, NULL);
+		return PTR_ERR(mvr_co.state_file);
+	}
+	return 0;
+}
+
+static void mvr_co_close(void)
+{
+	filp_close(mvr_co.state_file, NULL);
+	filp_close(mvr_co.compact, NULL);
+}
+
+/*
+ * set_pfnblock_bit() itself, for the detour to call.  The registered
+ * probe's address is past the function's ENDBR where there is one:
+ * sprint_symbol() says how far ("set_pfnblock_bit+0x4/0x60").
+ */
+static int mvr_co_resolve(void)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off;
+	char *plus, *slash;
+
+	sprint_symbol(sym, (unsigned long)mvr_co_kp.addr);
+	plus = strchr(sym, '+');
+	slash = plus ? strchr(plus, '/') : NULL;
+	if (!slash)
+		goto bad;
+	*slash = '\0';
+	if (kstrtoul(plus + 1, 0, &off))
+		goto bad;
+	mvr_co.set_bit = (mvr_set_bit_fn)((unsigned long)mvr_co_kp.addr - off);
+	return 0;
+bad:
+	mvr_report("compact-offline", "skip: no offset in '%s'", sym);
+	return -EOPNOTSUPP;
+}
+
+int mvr_compact_offline(void)
+{
+	int cpu_a, cpu_b, ret;
+
+	ret = mvr_co_setup();
+	if (ret)
+		return ret;
+	ret = mvr_co_open();
+	if (ret)
+		return ret;
+	ret = register_kprobe(&mvr_co_kp);
+	if (ret) {
+		mvr_report("compact-offline", "skip: kprobe on %s: %d",
+			   mvr_co_kp.symbol_name, ret);
+		goto out_files;
+	}
+	ret = mvr_co_resolve();
+	if (ret)
+		goto out_probe;
+	mvr_co_targets(&NODE_DATA(first_online_node)->node_zones[ZONE_MOVABLE]);
+	/* A sleeps while it is held: one CPU would do. */
+	cpu_a = cpumask_first(cpu_online_mask);
+	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
+	if (cpu_b >= nr_cpu_ids)
+		cpu_b = cpu_a;
+	pr_info("compact-offline: A (CPU %d) compacts, B (CPU %d) offlines memory%lu (PFN %lu to %lu) while A is about to mark a pageblock of it skipped; %u target pageblocks\n",
+		cpu_a, cpu_b, mvr_co.block, mvr_co.start, mvr_co.end - 1,
+		mvr_co.ntargets);
+	ret = mv_race_run(&mvr_co_a_side, &mvr_co_b_side, cpu_a, cpu_b,
+			  "movops_repro_co", &mvr_co.a);
+	mvr_co_targets_release();
+	if (ret)
+		goto out_probe;
+	if (!mvr_co.b_ran) {
+		mvr_report("compact-offline",
+			   "fail: the window was not reached (compaction returned %zd without marking a pageblock of memory%lu; it marked %d, PFN %lu to %lu)",
+			   mvr_co.a_ret, mvr_co.block, atomic_read(&mvr_co.a_marks),
+			   mvr_co.a_lo, mvr_co.a_hi);
+		ret = -EAGAIN;
+		goto out_probe;
+	}
+	mvr_report("compact-offline",
+		   "clean: memory%lu offline returned %zd while compaction was held on PFN %lu, compaction returned %zd, no splat",
+		   mvr_co.block, mvr_co.b_ret, mvr_co.pfn, mvr_co.a_ret);
+	if (mvr_co.b_ret > 0)
+		mvr_co_block_state("online_movable");
+out_probe:
+	unregister_kprobe(&mvr_co_kp);
+out_files:
+	mvr_co_close();
+	return ret;
+}
+#else
+int mvr_compact_offline(void)
+{
+	mvr_report("compact-offline", "skip: no CONFIG_KPROBES or no set_pfnblock_bit()");
+	return -EOPNOTSUPP;
+}
+#endif
