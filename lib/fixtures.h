@@ -58,6 +58,10 @@ int mv_take_pfn(unsigned long pfn, gfp_t gfp);
 struct zone;
 struct page *mv_clean_range_in_zone(struct zone *zone, unsigned long nr,
 				    gfp_t gfp);
+unsigned int mv_half_used_pageblocks(struct zone *zone, unsigned long floor,
+				     unsigned long *pfns, unsigned int n,
+				     unsigned int tries);
+void mv_half_used_release(const unsigned long *pfns, unsigned int n);
 
 /* Sort @v[0..n) and drop repeats; returns how many are left. */
 unsigned int mv_sort_unique(unsigned long *v, unsigned int n);

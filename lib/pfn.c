@@ -121,6 +121,45 @@ struct page *mv_clean_range_in_zone(struct zone *zone, unsigned long nr,
 }
 
 /*
+ * Compaction's free scanner takes no wholly free pageblock as a target
+ * (suitable_migration_target(), mm/compaction.c): in a nearly empty zone
+ * it finds none above the pages to move.  Make up to @n: from the top of
+ * @zone down to @floor, take clean pageblocks (@tries looked at, at most)
+ * and give every other page back.  Their PFNs go to @pfns; returns how
+ * many.  mv_half_used_release() gives the rest back.
+ */
+unsigned int mv_half_used_pageblocks(struct zone *zone, unsigned long floor,
+				     unsigned long *pfns, unsigned int n,
+				     unsigned int tries)
+{
+	unsigned long pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
+	unsigned int got = 0;
+	unsigned long i;
+
+	while (got < n && pfn >= floor + pageblock_nr_pages && tries--) {
+		pfn -= pageblock_nr_pages;
+		if (mv_pageblock_class(pfn) != MV_PB_CLEAN ||
+		    mv_alloc_contig_range(pfn, pfn + pageblock_nr_pages,
+					  GFP_KERNEL | __GFP_NOWARN))
+			continue;
+		for (i = 1; i < pageblock_nr_pages; i += 2)
+			free_contig_range(pfn + i, 1);
+		pfns[got++] = pfn;
+		cond_resched();
+	}
+	return got;
+}
+
+void mv_half_used_release(const unsigned long *pfns, unsigned int n)
+{
+	unsigned long i;
+
+	while (n--)
+		for (i = 0; i < pageblock_nr_pages; i += 2)
+			free_contig_range(pfns[n] + i, 1);
+}
+
+/*
  * Take [@start, @start + @nr) with alloc_contig_range() and give it back at
  * once: whatever sat there has been migrated elsewhere.  0 if it was taken.
  */

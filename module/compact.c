@@ -25,13 +25,8 @@ static struct zone *mv_our_zone(void)
 
 static void mv_compact_target_release(void)
 {
-	unsigned long pfn, i;
-
-	while (mv.ct_n) {
-		pfn = mv.ct_pfn[--mv.ct_n];
-		for (i = 0; i < pageblock_nr_pages; i += 2)
-			free_contig_range(pfn + i, 1);
-	}
+	mv_half_used_release(mv.ct_pfn, mv.ct_n);
+	mv.ct_n = 0;
 }
 
 /*
@@ -44,7 +39,6 @@ static void mv_compact_target_release(void)
  */
 int mv_compact_target(unsigned int n)
 {
-	unsigned long pfn, start, i, tries = 0;
 	struct zone *zone;
 
 	if (n > MV_CT_MAX)
@@ -55,21 +49,8 @@ int mv_compact_target(unsigned int n)
 	zone = mv_our_zone();
 	if (!zone)
 		return -ENOENT;
-	start = zone->zone_start_pfn;
-	pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
-	while (mv.ct_n < n && pfn >= start + pageblock_nr_pages &&
-	       tries++ < MV_CT_SCAN_MAX) {
-		pfn -= pageblock_nr_pages;
-		if (mv_pageblock_class(pfn) != MV_PB_CLEAN)
-			continue;
-		if (mv_alloc_contig_range(pfn, pfn + pageblock_nr_pages,
-					  GFP_KERNEL | __GFP_NOWARN))
-			continue;
-		for (i = 1; i < pageblock_nr_pages; i += 2)
-			free_contig_range(pfn + i, 1);
-		mv.ct_pfn[mv.ct_n++] = pfn;
-		cond_resched();
-	}
+	mv.ct_n = mv_half_used_pageblocks(zone, zone->zone_start_pfn, mv.ct_pfn,
+					  n, MV_CT_SCAN_MAX);
 	return mv.ct_n == n ? 0 : -ENOMEM;
 }
 

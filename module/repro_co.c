@@ -148,10 +148,15 @@ static void mvr_co_b(void *unused)
 
 static struct mv_race_side mvr_co_b_side = { .fn = mvr_co_b };
 
+static struct zone *mvr_co_zone(void)
+{
+	return &NODE_DATA(first_online_node)->node_zones[ZONE_MOVABLE];
+}
+
 /* The memory block at the start of ZONE_MOVABLE: the migration scanner starts there. */
 static int mvr_co_setup(void)
 {
-	struct zone *zone = &NODE_DATA(first_online_node)->node_zones[ZONE_MOVABLE];
+	struct zone *zone = mvr_co_zone();
 	unsigned long block_pages = memory_block_size_bytes() >> PAGE_SHIFT;
 
 	if (!populated_zone(zone)) {
@@ -171,42 +176,6 @@ static int mvr_co_setup(void)
 		return -EOPNOTSUPP;
 	}
 	return 0;
-}
-
-/*
- * Compaction's free scanner takes no wholly free pageblock as a target
- * (suitable_migration_target()): in a nearly empty ZONE_MOVABLE it walks
- * down to the migration scanner at once, which then never gets past the
- * zone's first pageblock.  Make targets at the top: take pageblocks and
- * give every other page back.
- */
-static void mvr_co_targets(struct zone *zone)
-{
-	unsigned long pfn = ALIGN_DOWN(zone_end_pfn(zone), pageblock_nr_pages);
-	unsigned int tries = 0;
-	unsigned long i;
-
-	while (mvr_co.ntargets < MVR_CO_TARGETS && tries++ < MVR_CO_TRIES &&
-	       pfn >= mvr_co.end + pageblock_nr_pages) {
-		pfn -= pageblock_nr_pages;
-		if (mv_alloc_contig_range(pfn, pfn + pageblock_nr_pages,
-					  GFP_KERNEL | __GFP_NOWARN))
-			continue;
-		for (i = 1; i < pageblock_nr_pages; i += 2)
-			free_contig_range(pfn + i, 1);
-		mvr_co.target[mvr_co.ntargets++] = pfn;
-	}
-}
-
-static void mvr_co_targets_release(void)
-{
-	unsigned long i;
-
-	while (mvr_co.ntargets) {
-		mvr_co.ntargets--;
-		for (i = 0; i < pageblock_nr_pages; i += 2)
-			free_contig_range(mvr_co.target[mvr_co.ntargets] + i, 1);
-	}
 }
 
 /*
@@ -287,7 +256,10 @@ int mvr_compact_offline(void)
 	ret = mvr_co_resolve();
 	if (ret)
 		goto out_probe;
-	mvr_co_targets(&NODE_DATA(first_online_node)->node_zones[ZONE_MOVABLE]);
+	/* Targets for the free scanner above the block: lib/pfn.c says why. */
+	mvr_co.ntargets = mv_half_used_pageblocks(mvr_co_zone(), mvr_co.end,
+						  mvr_co.target, MVR_CO_TARGETS,
+						  MVR_CO_TRIES);
 	/* A sleeps while it is held: one CPU would do. */
 	cpu_a = cpumask_first(cpu_online_mask);
 	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
@@ -298,7 +270,7 @@ int mvr_compact_offline(void)
 		mvr_co.ntargets);
 	ret = mv_race_run(&mvr_co_a_side, &mvr_co_b_side, cpu_a, cpu_b,
 			  "movops_repro_co", &mvr_co.a);
-	mvr_co_targets_release();
+	mv_half_used_release(mvr_co.target, mvr_co.ntargets);
 	if (ret)
 		goto out_probe;
 	if (!mvr_co.b_ran) {
