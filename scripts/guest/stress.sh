@@ -38,9 +38,6 @@ st_compact() {
 	if [ -w /proc/sys/vm/compact_memory ]; then echo 1 > /proc/sys/vm/compact_memory; else return 1; fi
 }
 
-# now_s: guest uptime in whole seconds.
-now_s() { awk '{ printf "%d\n", $1 }' /proc/uptime; }
-
 # st_run NAME SECONDS: start, compact from user space every 2 s, stop after
 # SECONDS of guest time. Counted by the clock, not by rounds: one compaction
 # takes seconds on the sanitizer kernels (kcsan.skip_watch=40: 150 s of rounds
@@ -52,11 +49,11 @@ st_run() {
 		ktap_fail "${1}_started" "start refused: $err (parameters: $(cd $ST_PARAM && grep . stress_* | tr '\n' ' '))"
 		return 1
 	fi
-	t0=$(now_s) t=0 said=0
+	t0=$(($(now_ms) / 1000)) t=0 said=0
 	while [ "$t" -lt "$2" ]; do
 		st_compact
 		sleep 2
-		t=$(($(now_s) - t0))
+		t=$(($(now_ms) / 1000 - t0))
 		[ $((t / 30)) -eq "$said" ] && continue
 		said=$((t / 30))
 		ktap_diag "$1: ${t}s, balloon migrations $(($(vmstat balloon_migrate) - mig0))"
