@@ -12,6 +12,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/memory.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mmzone.h>
 #include <linux/pageblock-flags.h>
 #include <linux/sched.h>
@@ -24,6 +25,8 @@
 #if defined(CONFIG_KPROBES) && MV_HAVE_SET_PFNBLOCK_BIT
 /* How long the detour waits for B's offlining (s). */
 #define MVR_CO_WAIT_S	60
+/* ... and how long once B has marked the block offline (s). */
+#define MVR_CO_GRACE_S	5
 /* Half-used pageblocks made at the top of ZONE_MOVABLE, and tries. */
 #define MVR_CO_TARGETS	4
 #define MVR_CO_TRIES	32
@@ -49,18 +52,37 @@ static struct {
 	struct completion held, offlined;
 	ssize_t a_ret, b_ret;
 	bool b_ran;
+	bool b_waited;		/* B was still offlining when A went on */
 } mvr_co;
 
 /*
  * Where the kprobe sends A instead of set_pfnblock_bit(): here A may sleep
  * (isolate_migratepages_block() holds no lock when it marks a pageblock
  * skipped).  Once B has offlined the block, A goes on into the real call.
+ * A kernel whose offlining waits for compaction before it poisons the memmap
+ * (patches/0005, under rcu_read_lock(): a preemptible RCU lets A sleep) never
+ * lets B finish while A is here: MVR_CO_GRACE_S after the block's sections
+ * went offline, A goes on.
  */
 static void mvr_co_detour(const struct page *page, unsigned long pfn,
 			  enum pageblock_bits pb_bit)
 {
+	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ, gone = 0;
+	bool offline = false;
+
 	complete(&mvr_co.held);
-	wait_for_completion_timeout(&mvr_co.offlined, MVR_CO_WAIT_S * HZ);
+	while (!wait_for_completion_timeout(&mvr_co.offlined, HZ / 50) &&
+	       time_before(jiffies, deadline)) {
+		if (pfn_to_online_page(pfn))
+			continue;
+		if (!offline) {
+			offline = true;
+			gone = jiffies;
+		} else if (time_after(jiffies, gone + MVR_CO_GRACE_S * HZ)) {
+			mvr_co.b_waited = true;
+			break;
+		}
+	}
 	mvr_co.set_bit(page, pfn, pb_bit);
 }
 
@@ -282,8 +304,10 @@ int mvr_compact_offline(void)
 		goto out_probe;
 	}
 	mvr_report("compact-offline",
-		   "clean: memory%lu offline returned %zd while compaction was held on PFN %lu, compaction returned %zd, no splat",
-		   mvr_co.block, mvr_co.b_ret, mvr_co.pfn, mvr_co.a_ret);
+		   "clean: memory%lu offline returned %zd while compaction was held on PFN %lu%s, compaction returned %zd, no splat",
+		   mvr_co.block, mvr_co.b_ret, mvr_co.pfn,
+		   mvr_co.b_waited ? " (offlining waited for it)" : "",
+		   mvr_co.a_ret);
 	if (mvr_co.b_ret > 0)
 		mvr_co_block_state("online_movable");
 out_probe:
