@@ -2,6 +2,7 @@
 with it, and says what it saw otherwise (recorded runs of make repro)."""
 import os
 import unittest
+from unittest import mock
 
 import repro
 
@@ -51,9 +52,11 @@ class Judge(unittest.TestCase):
         self.assertEqual(word, 'NOT REPRODUCED')
 
     def test_no_fix_yet(self):
-        # compact-offline has no patch: a clean run is never FIXED.
+        # A bug with no patch written: a clean run is never FIXED.
+        nofix = dict(repro.BUGS['compact-offline'], patch=None)
         k = clean_ktap('repro_compact-offline', 'compact-offline: clean')
-        ok, word, msg = repro.judge('compact-offline', [], k, [P2, P3])
+        with mock.patch.dict(repro.BUGS, {'compact-offline': nofix}):
+            ok, word, msg = repro.judge('compact-offline', [], k, [P2, P3])
         self.assertFalse(ok)
         self.assertEqual(word, 'NOT REPRODUCED')
         self.assertIn('no fix written yet', msg)

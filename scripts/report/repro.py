@@ -48,8 +48,7 @@ BUGS = {
                  'another caller isolated (VM_BUG_ON)',
     },
     'compact-offline': {
-        # No fix written yet: only REPRODUCED or not.
-        'patch': None,
+        'patch': '0005-mm-compaction-do-not-mark-a-pageblock-skipped-after-.patch',
         'test': 'repro_compact-offline',
         'splat': r'kernel BUG at mm/page_alloc\.c:\d+',
         'about': 'compaction marks a pageblock skipped after memory offlining '
