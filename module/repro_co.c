@@ -23,16 +23,19 @@
 #include "repro.h"
 
 #if defined(CONFIG_KPROBES) && MV_HAVE_SET_PFNBLOCK_BIT
-/* How long the detour waits for B's offlining (s). */
+/* How long a held side waits for the other (s). */
 #define MVR_CO_WAIT_S	60
-/* ... and how long once B has marked the block offline (s). */
-#define MVR_CO_GRACE_S	5
+/* How long A, held where it must not sleep, waits for B's offlining (s). */
+#define MVR_CO_SPIN_S	3
 /* Half-used pageblocks made at the top of ZONE_MOVABLE, and tries. */
 #define MVR_CO_TARGETS	4
 #define MVR_CO_TRIES	32
 
 typedef void (*mvr_set_bit_fn)(const struct page *page, unsigned long pfn,
 			       enum pageblock_bits pb_bit);
+/* 7.3's __offline_isolated_pages() returns the managed pages it offlined. */
+typedef unsigned long (*mvr_offline_fn)(unsigned long start_pfn,
+					unsigned long end_pfn);
 
 enum { MVR_CO_WAITING, MVR_CO_HELD };
 
@@ -42,46 +45,66 @@ static struct {
 	unsigned long start, end;	/* its PFNs */
 	unsigned long pfn;		/* where A was held */
 	mvr_set_bit_fn set_bit;		/* set_pfnblock_bit() itself */
+	mvr_offline_fn offline_isolated;	/* __offline_isolated_pages() */
 	struct task_struct *a;
 	struct file *compact, *state_file;	/* opened by the trigger's writer */
-	atomic_t state;
+	atomic_t state, b_state;
 	atomic_t a_marks;		/* A's skip marks seen by the probe */
 	unsigned long a_lo, a_hi;	/* ... their lowest and highest PFN */
 	unsigned long target[MVR_CO_TARGETS];
 	unsigned int ntargets;
-	struct completion held, offlined;
+	struct completion b_at_mark, held, offlined;
 	ssize_t a_ret, b_ret;
 	bool b_ran;
-	bool b_waited;		/* B was still offlining when A went on */
+	bool a_atomic;		/* A was held where it must not sleep */
+	bool b_waited;		/* ... and B's offlining waited for it */
 } mvr_co;
 
+static struct mv_race_side mvr_co_a_side, mvr_co_b_side;
+
 /*
- * Where the kprobe sends A instead of set_pfnblock_bit(): here A may sleep
- * (isolate_migratepages_block() holds no lock when it marks a pageblock
- * skipped).  Once B has offlined the block, A goes on into the real call.
- * A kernel whose offlining waits for compaction before it poisons the memmap
- * (patches/0005, under rcu_read_lock(): a preemptible RCU lets A sleep) never
- * lets B finish while A is here: MVR_CO_GRACE_S after the block's sections
- * went offline, A goes on.
+ * The schedule: B offlines the block and is held where offline_pages()
+ * marks its sections offline (__offline_isolated_pages()), past the grace
+ * period of lru_cache_disable(); then A compacts and is held where it marks
+ * a pageblock of the block skipped; then B goes on, and A once B is done.
+ * Without a fix, A then marks a pageblock whose memmap B poisoned.
+ */
+static unsigned long mvr_co_b_detour(unsigned long start_pfn,
+				     unsigned long end_pfn)
+{
+	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ;
+
+	complete(&mvr_co.b_at_mark);
+	while (!completion_done(&mvr_co.held) &&
+	       !completion_done(&mvr_co_a_side.fin) &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	return mvr_co.offline_isolated(start_pfn, end_pfn);
+}
+
+/*
+ * Where the kprobe sends A instead of set_pfnblock_bit(): A goes on into
+ * the real call once B has offlined the block.  Unfixed,
+ * isolate_migratepages_block() holds no lock there and A sleeps.  A fix
+ * that checks the section under rcu_read_lock() (patches/0005) has A in an
+ * RCU read-side section, where it must not sleep and where B, waiting for a
+ * grace period, cannot finish: A spins MVR_CO_SPIN_S, then goes on.
  */
 static void mvr_co_detour(const struct page *page, unsigned long pfn,
 			  enum pageblock_bits pb_bit)
 {
-	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ, gone = 0;
-	bool offline = false;
+	unsigned long deadline = jiffies + MVR_CO_SPIN_S * HZ;
 
 	complete(&mvr_co.held);
-	while (!wait_for_completion_timeout(&mvr_co.offlined, HZ / 50) &&
-	       time_before(jiffies, deadline)) {
-		if (pfn_to_online_page(pfn))
-			continue;
-		if (!offline) {
-			offline = true;
-			gone = jiffies;
-		} else if (time_after(jiffies, gone + MVR_CO_GRACE_S * HZ)) {
-			mvr_co.b_waited = true;
-			break;
-		}
+	if (rcu_preempt_depth() || !preemptible()) {
+		mvr_co.a_atomic = true;
+		while (!completion_done(&mvr_co.offlined) &&
+		       time_before(jiffies, deadline))
+			mdelay(1);
+		mvr_co.b_waited = !completion_done(&mvr_co.offlined);
+	} else {
+		wait_for_completion_timeout(&mvr_co.offlined,
+					    MVR_CO_WAIT_S * HZ);
 	}
 	mvr_co.set_bit(page, pfn, pb_bit);
 }
@@ -106,7 +129,18 @@ static int mvr_co_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 1;
 }
 
-/* A post-handler keeps the probe a trap: an optimized one ignores the IP. */
+/* B, the one offlining of the block: held once. */
+static int mvr_co_b_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (regs_get_kernel_argument(regs, 0) != mvr_co.start ||
+	    atomic_cmpxchg(&mvr_co.b_state, MVR_CO_WAITING, MVR_CO_HELD) !=
+	    MVR_CO_WAITING)
+		return 0;
+	instruction_pointer_set(regs, (unsigned long)mvr_co_b_detour);
+	return 1;
+}
+
+/* A post-handler keeps a probe a trap: an optimized one ignores the IP. */
 static void mvr_co_post(struct kprobe *kp, struct pt_regs *regs,
 			unsigned long flags)
 {
@@ -118,6 +152,12 @@ static struct kprobe mvr_co_kp = {
 	.post_handler = mvr_co_post,
 };
 
+static struct kprobe mvr_co_b_kp = {
+	.symbol_name = "__offline_isolated_pages",
+	.pre_handler = mvr_co_b_pre,
+	.post_handler = mvr_co_post,
+};
+
 static ssize_t mvr_write_str(struct file *f, const char *val)
 {
 	loff_t pos = 0;
@@ -125,10 +165,20 @@ static ssize_t mvr_write_str(struct file *f, const char *val)
 	return kernel_write(f, val, strlen(val), &pos);
 }
 
-/* A: compact every zone, as "echo 1 > /proc/sys/vm/compact_memory" does. */
+/*
+ * A: once B is held, compact every zone, as "echo 1 >
+ * /proc/sys/vm/compact_memory" does.
+ */
 static void mvr_co_a(void *unused)
 {
-	mvr_co.a_ret = mvr_write_str(mvr_co.compact, "1");
+	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ;
+
+	while (!completion_done(&mvr_co.b_at_mark) &&
+	       !completion_done(&mvr_co_b_side.fin) &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	if (completion_done(&mvr_co.b_at_mark))
+		mvr_co.a_ret = mvr_write_str(mvr_co.compact, "1");
 }
 
 static struct mv_race_side mvr_co_a_side = { .fn = mvr_co_a };
@@ -152,19 +202,11 @@ static ssize_t mvr_co_block_state(const char *state)
 	return ret;
 }
 
-/* B: once A is held, offline A's memory block. */
+/* B: offline the block (held in mvr_co_b_detour() until A is held). */
 static void mvr_co_b(void *unused)
 {
-	unsigned long deadline = jiffies + MVR_CO_WAIT_S * HZ;
-
-	while (!completion_done(&mvr_co.held) &&
-	       !completion_done(&mvr_co_a_side.fin) &&
-	       time_before(jiffies, deadline))
-		msleep(20);
-	if (completion_done(&mvr_co.held)) {
-		mvr_co.b_ret = mvr_co_block_state("offline");
-		mvr_co.b_ran = true;
-	}
+	mvr_co.b_ret = mvr_co_block_state("offline");
+	mvr_co.b_ran = true;
 	complete(&mvr_co.offlined);
 }
 
@@ -187,6 +229,7 @@ static int mvr_co_setup(void)
 		return -EOPNOTSUPP;
 	}
 	memset(&mvr_co, 0, sizeof(mvr_co));
+	init_completion(&mvr_co.b_at_mark);
 	init_completion(&mvr_co.held);
 	init_completion(&mvr_co.offlined);
 	mvr_co.start = ALIGN(zone->zone_start_pfn, block_pages);
@@ -234,29 +277,54 @@ static void mvr_co_close(void)
 }
 
 /*
- * set_pfnblock_bit() itself, for the detour to call.  The registered
+ * The probed function itself, for a detour to call.  The registered
  * probe's address is past the function's ENDBR where there is one:
  * sprint_symbol() says how far ("set_pfnblock_bit+0x4/0x60").
  */
-static int mvr_co_resolve(void)
+static unsigned long mvr_co_real(struct kprobe *kp)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off;
 	char *plus, *slash;
 
-	sprint_symbol(sym, (unsigned long)mvr_co_kp.addr);
+	sprint_symbol(sym, (unsigned long)kp->addr);
 	plus = strchr(sym, '+');
 	slash = plus ? strchr(plus, '/') : NULL;
-	if (!slash)
-		goto bad;
-	*slash = '\0';
-	if (kstrtoul(plus + 1, 0, &off))
-		goto bad;
-	mvr_co.set_bit = (mvr_set_bit_fn)((unsigned long)mvr_co_kp.addr - off);
-	return 0;
-bad:
+	if (slash) {
+		*slash = '\0';
+		if (!kstrtoul(plus + 1, 0, &off))
+			return (unsigned long)kp->addr - off;
+	}
 	mvr_report("compact-offline", "skip: no offset in '%s'", sym);
-	return -EOPNOTSUPP;
+	return 0;
+}
+
+static struct kprobe *mvr_co_kps[] = { &mvr_co_kp, &mvr_co_b_kp };
+
+/* The run's outcome, once A and B are done. */
+static int mvr_co_outcome(void)
+{
+	if (!completion_done(&mvr_co.b_at_mark)) {
+		mvr_report("compact-offline",
+			   "fail: offlining memory%lu returned %zd before it marked the block offline",
+			   mvr_co.block, mvr_co.b_ret);
+		return -EAGAIN;
+	}
+	if (!completion_done(&mvr_co.held)) {
+		mvr_report("compact-offline",
+			   "fail: the window was not reached (compaction returned %zd without marking a pageblock of memory%lu; it marked %d, PFN %lu to %lu)",
+			   mvr_co.a_ret, mvr_co.block, atomic_read(&mvr_co.a_marks),
+			   mvr_co.a_lo, mvr_co.a_hi);
+		return -EAGAIN;
+	}
+	mvr_report("compact-offline",
+		   "clean: memory%lu offline returned %zd; compaction, held on PFN %lu%s, returned %zd; no splat",
+		   mvr_co.block, mvr_co.b_ret, mvr_co.pfn,
+		   !mvr_co.a_atomic ? "" : mvr_co.b_waited ?
+		   " where it must not sleep, was waited for" :
+		   " where it must not sleep, was not waited for",
+		   mvr_co.a_ret);
+	return 0;
 }
 
 int mvr_compact_offline(void)
@@ -269,49 +337,38 @@ int mvr_compact_offline(void)
 	ret = mvr_co_open();
 	if (ret)
 		return ret;
-	ret = register_kprobe(&mvr_co_kp);
+	ret = register_kprobes(mvr_co_kps, ARRAY_SIZE(mvr_co_kps));
 	if (ret) {
-		mvr_report("compact-offline", "skip: kprobe on %s: %d",
-			   mvr_co_kp.symbol_name, ret);
+		mvr_report("compact-offline", "skip: kprobes on %s and %s: %d",
+			   mvr_co_kp.symbol_name, mvr_co_b_kp.symbol_name, ret);
 		goto out_files;
 	}
-	ret = mvr_co_resolve();
-	if (ret)
+	mvr_co.set_bit = (mvr_set_bit_fn)mvr_co_real(&mvr_co_kp);
+	mvr_co.offline_isolated = (mvr_offline_fn)mvr_co_real(&mvr_co_b_kp);
+	if (!mvr_co.set_bit || !mvr_co.offline_isolated) {
+		ret = -EOPNOTSUPP;
 		goto out_probe;
+	}
 	/* Targets for the free scanner above the block: lib/pfn.c says why. */
 	mvr_co.ntargets = mv_half_used_pageblocks(mvr_co_zone(), mvr_co.end,
 						  mvr_co.target, MVR_CO_TARGETS,
 						  MVR_CO_TRIES);
-	/* A sleeps while it is held: one CPU would do. */
 	cpu_a = cpumask_first(cpu_online_mask);
 	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
 	if (cpu_b >= nr_cpu_ids)
 		cpu_b = cpu_a;
-	pr_info("compact-offline: A (CPU %d) compacts, B (CPU %d) offlines memory%lu (PFN %lu to %lu) while A is about to mark a pageblock of it skipped; %u target pageblocks\n",
-		cpu_a, cpu_b, mvr_co.block, mvr_co.start, mvr_co.end - 1,
+	pr_info("compact-offline: B (CPU %d) offlines memory%lu (PFN %lu to %lu), held before it marks it offline, while A (CPU %d) compacts until it is about to mark a pageblock of it skipped; %u target pageblocks\n",
+		cpu_b, mvr_co.block, mvr_co.start, mvr_co.end - 1, cpu_a,
 		mvr_co.ntargets);
 	ret = mv_race_run(&mvr_co_a_side, &mvr_co_b_side, cpu_a, cpu_b,
 			  "movops_repro_co", &mvr_co.a);
 	mv_half_used_release(mvr_co.target, mvr_co.ntargets);
-	if (ret)
-		goto out_probe;
-	if (!mvr_co.b_ran) {
-		mvr_report("compact-offline",
-			   "fail: the window was not reached (compaction returned %zd without marking a pageblock of memory%lu; it marked %d, PFN %lu to %lu)",
-			   mvr_co.a_ret, mvr_co.block, atomic_read(&mvr_co.a_marks),
-			   mvr_co.a_lo, mvr_co.a_hi);
-		ret = -EAGAIN;
-		goto out_probe;
-	}
-	mvr_report("compact-offline",
-		   "clean: memory%lu offline returned %zd while compaction was held on PFN %lu%s, compaction returned %zd, no splat",
-		   mvr_co.block, mvr_co.b_ret, mvr_co.pfn,
-		   mvr_co.b_waited ? " (offlining waited for it)" : "",
-		   mvr_co.a_ret);
-	if (mvr_co.b_ret > 0)
+	if (!ret)
+		ret = mvr_co_outcome();
+	if (!ret && mvr_co.b_ret > 0)
 		mvr_co_block_state("online_movable");
 out_probe:
-	unregister_kprobe(&mvr_co_kp);
+	unregister_kprobes(mvr_co_kps, ARRAY_SIZE(mvr_co_kps));
 out_files:
 	mvr_co_close();
 	return ret;
